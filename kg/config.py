@@ -1,0 +1,131 @@
+"""One Settings object for the whole project.
+
+Every setting has one name everywhere: field ``base_iri``, flag ``--base-iri``,
+environment variable ``NEWSGRAPH_BASE_IRI``. Defaults live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ConfigError
+
+ENV_PREFIX = "NEWSGRAPH_"
+
+
+def default_store_path() -> str:
+    """The on-disk store used when none is configured: $XDG_DATA_HOME/newsgraph/store."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(data_home) / "newsgraph" / "store")
+
+
+def _setting(default: Any, help: str, **kwargs: Any) -> Any:
+    if callable(default):
+        return field(default_factory=default, metadata={"help": help, **kwargs})
+    return field(default=default, metadata={"help": help, **kwargs})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of Newsgraph, with its default and the help text the CLI shows."""
+
+    store: str = _setting(
+        default_store_path,
+        "Where the data lives: a folder for the embedded Oxigraph store, or ':memory:'.",
+    )
+    base_iri: str = _setting(
+        "https://w3id.org/newsgraph/",
+        "Base IRI under which entity, event, article and graph IRIs are minted.",
+    )
+    host: str = _setting("127.0.0.1", "Address `kg serve` listens on.")
+    port: int = _setting(8000, "Port `kg serve` listens on.")
+    write_token: str = _setting(
+        "",
+        "Bearer token that SPARQL Update, Graph Store writes and POST /articles require; "
+        "empty disables writes over HTTP.",
+    )
+    query_timeout: float = _setting(
+        30.0, "Seconds a query may run before it is stopped and the client gets a 503."
+    )
+    workers: int = _setting(
+        0, "Query worker processes for `kg serve` (0: one per CPU core)."
+    )
+    allowed_services: tuple[str, ...] = _setting(
+        lambda: ("https://query.wikidata.org/", "https://dbpedia.org/sparql"),
+        "URL prefixes that SPARQL SERVICE may call (space-separated in the environment).",
+        env_separator=" ",
+    )
+    service_timeout: float = _setting(
+        10.0, "Seconds a remote SERVICE call may take before the query fails."
+    )
+    union_default_graph: bool = _setting(
+        True,
+        "Whether queries without a dataset see the union of all graphs as default graph.",
+    )
+    max_request_bytes: int = _setting(
+        10 * 1024 * 1024, "Largest request body (and query string) accepted, in bytes."
+    )
+    autoload: bool = _setting(
+        True,
+        "Load the ontology, reference data and bundled seed articles into an empty store "
+        "on first use.",
+    )
+
+    @property
+    def is_memory_store(self) -> bool:
+        return self.store == ":memory:"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from NEWSGRAPH_* variables, then explicit overrides (flags) on top.
+
+        :raises ConfigError: when a variable cannot be read as its field's type.
+        """
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = env_name(f.name)
+            if name in environ:
+                values[f.name] = _coerce(f, environ[name], name)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def env_name(field_name: str) -> str:
+    return ENV_PREFIX + field_name.upper()
+
+
+def describe_settings() -> list[tuple[str, str, str, str]]:
+    """(field, env variable, default, help) for every setting: the README table is checked against it."""
+    rows = []
+    for f in fields(Settings):
+        default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
+        rows.append((f.name, env_name(f.name), repr(default), f.metadata["help"]))
+    return rows
+
+
+def _coerce(f: Any, raw: str, source: str) -> Any:
+    kind = f.type
+    try:
+        if kind == "bool":
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(f"expected true or false, got {raw!r}")
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind.startswith("tuple"):
+            return tuple(part for part in raw.split(f.metadata.get("env_separator", " ")) if part)
+        return raw
+    except ValueError as exc:
+        raise ConfigError(f"{source}: cannot read {raw!r} as {kind}: {exc}") from exc

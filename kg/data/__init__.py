@@ -1,0 +1,1 @@
+"""Bundled reference data: the gazetteer and the seed articles' facts."""

@@ -1,0 +1,53 @@
+"""The KgError family: messages a user can act on. No HTTP codes here (server/errors.py maps them)."""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base of every error Newsgraph raises on purpose."""
+
+
+class ConfigError(KgError):
+    """A setting has a value that cannot be used."""
+
+
+class StoreError(KgError):
+    """The store cannot be opened, read or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the on-disk store."""
+
+
+class QuerySyntaxError(KgError):
+    """A SPARQL query or update does not parse; the message is the parser's."""
+
+
+class QueryTimeoutError(KgError):
+    """A query ran past its time limit and was stopped."""
+
+
+class QueryEvaluationError(KgError):
+    """A query parsed but failed while it ran (e.g. a SERVICE call failed)."""
+
+
+class ServiceNotAllowedError(KgError):
+    """A SERVICE target is not on the allowlist."""
+
+
+class FactsError(KgError):
+    """A facts file is malformed; the message names the file, the fact, the field and the problem."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        listed = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{path}: {len(problems)} problem(s):\n{listed}")
+
+
+class ResolutionError(KgError):
+    """An entity reference matches no known entity, or more than one."""
+
+
+class RdfFormatError(KgError):
+    """An RDF document does not parse, or its format is unknown."""

@@ -1,0 +1,108 @@
+"""Mint and parse IRIs under the configured base IRI.
+
+Entities:  {base}id/{kind}/{slug}          e.g. .../id/state/iran, .../id/person/ali-khamenei
+Graphs:    {base}graph/article/{article}   one per article (its facts)
+           {base}graph/article/{article}/inferred   the rdf:type closure of those facts
+           {base}graph/meta                 article metadata and PROV-O provenance
+           {base}graph/reference            the gazetteer (states, persons, offices, ...)
+           {base}graph/reference/inferred   its rdf:type closure
+           {base}graph/ontology             the ontology itself
+
+IRIs never depend on the host or port the server runs on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kg.errors import ConfigError
+
+KINDS = (
+    "state",
+    "organization",
+    "person",
+    "office",
+    "tenure",
+    "facility",
+    "place",
+    "agreement",
+    "relation",
+    "event",
+    "article",
+    "source",
+)
+
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    """A readable, stable slug: ASCII, lower case, words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    return bool(_SLUG_RE.match(text))
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    kind: str
+    slug: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.slug}"
+
+
+class Iris:
+    """The IRI scheme of one deployment, bound to its base IRI."""
+
+    def __init__(self, base_iri: str) -> None:
+        if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", base_iri):
+            raise ConfigError(f"base IRI {base_iri!r} must be an absolute http(s) IRI")
+        self.base = base_iri if base_iri.endswith("/") else base_iri + "/"
+
+    def entity(self, kind: str, slug: str) -> str:
+        if kind not in KINDS:
+            raise ConfigError(f"unknown entity kind {kind!r}; known kinds: {', '.join(KINDS)}")
+        return f"{self.base}id/{kind}/{slug}"
+
+    def parse_entity(self, iri: str) -> EntityRef | None:
+        """The kind and slug of an entity IRI minted here, or None for any other IRI."""
+        prefix = self.base + "id/"
+        if not iri.startswith(prefix):
+            return None
+        kind, _, slug = iri[len(prefix) :].partition("/")
+        if kind not in KINDS or not slug:
+            return None
+        return EntityRef(kind, slug)
+
+    def article(self, article_id: str) -> str:
+        return self.entity("article", article_id)
+
+    def event(self, article_id: str, fact_key: str) -> str:
+        return self.entity("event", f"{article_id}-{fact_key}")
+
+    def article_graph(self, article_id: str) -> str:
+        return f"{self.base}graph/article/{article_id}"
+
+    def inferred_graph(self, graph_iri: str) -> str:
+        return f"{graph_iri}/inferred"
+
+    @property
+    def meta_graph(self) -> str:
+        return f"{self.base}graph/meta"
+
+    @property
+    def reference_graph(self) -> str:
+        return f"{self.base}graph/reference"
+
+    @property
+    def ontology_graph(self) -> str:
+        return f"{self.base}graph/ontology"
+
+    @property
+    def ingestion_activity_prefix(self) -> str:
+        return f"{self.base}id/ingestion/"

@@ -1,0 +1,1 @@
+"""Readers, one per input kind, each turning a source into typed facts."""

@@ -1,0 +1,225 @@
+"""The one module that talks to pyoxigraph. Everything else reads and writes through Store.
+
+A remote SPARQL store can later implement the same methods.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from kg.errors import QuerySyntaxError, RdfFormatError, StoreError, StoreLockedError
+
+Quad = ox.Quad
+
+
+def _graph_term(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+class Store:
+    """An embedded Oxigraph store on disk (or in memory for tests)."""
+
+    def __init__(self, path: str | None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None or path == ":memory:":
+                self._store = ox.Store()
+                self.path = None
+            elif read_only:
+                self._store = ox.Store.read_only(path)
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(path)
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"the store at {path} is in use by another process (is `kg serve` "
+                    f"running?); stop it or point --store elsewhere. ({exc})"
+                ) from exc
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    # --- reading
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        union_default_graph: bool = True,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> Any:
+        """Run a SPARQL query; returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
+
+        An explicit dataset (default_graphs / named_graphs) overrides the union default graph.
+        :raises QuerySyntaxError: when the query does not parse.
+        """
+        kwargs: dict[str, Any] = {"base_iri": base_iri}
+        if default_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        elif named_graphs is None:
+            kwargs["use_default_graph_as_union"] = union_default_graph
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            return self._store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+
+    def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """A SELECT's solutions as dicts of variable name -> pyoxigraph term (unbound ones left out)."""
+        solutions = self.query(sparql, **kwargs)
+        names = [v.value for v in solutions.variables]
+        return [
+            {n: s[n] for n in names if s[n] is not None}
+            for s in solutions
+        ]
+
+    def ask(self, sparql: str, **kwargs: Any) -> bool:
+        return bool(self.query(sparql, **kwargs))
+
+    def quads(
+        self,
+        subject: str | None = None,
+        predicate: str | None = None,
+        obj: Any = None,
+        graph: str | None = None,
+    ) -> Iterator[ox.Quad]:
+        return self._store.quads_for_pattern(
+            ox.NamedNode(subject) if subject else None,
+            ox.NamedNode(predicate) if predicate else None,
+            obj,
+            ox.NamedNode(graph) if graph else None,
+        )
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def is_empty(self) -> bool:
+        return next(iter(self._store), None) is None
+
+    def dump(self, output: IO[bytes], media_type: str, *, graph: str | None = None) -> None:
+        """Serialise the dataset (or one graph, for triple formats) to a binary stream."""
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise RdfFormatError(f"no RDF serialiser for media type {media_type!r}")
+        kwargs: dict[str, Any] = {"format": fmt}
+        if not fmt.supports_datasets:
+            kwargs["from_graph"] = _graph_term(graph)
+        self._store.dump(output, **kwargs)
+
+    # --- writing
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update in one transaction.
+
+        :raises QuerySyntaxError: when the update does not parse.
+        """
+        try:
+            self._store.update(sparql, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        """Atomically replace the content of each named graph with the given quads.
+
+        One SPARQL update (hence one transaction) for all graphs: after a crash the store
+        holds either every old graph or every new one.
+        """
+        self._store.update(replace_graphs_update(graphs))
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction."""
+        self._store.extend(quads)
+
+    def drop_graph(self, graph: str) -> None:
+        if self.has_graph(graph):
+            self._store.remove_graph(ox.NamedNode(graph))
+
+    def bulk_load(
+        self, source: str | Path | IO[bytes], media_type: str, *, graph: str | None = None,
+        base_iri: str | None = None,
+    ) -> None:
+        """Load an RDF file or stream with Oxigraph's bulk loader (fast, not transactional).
+
+        :raises RdfFormatError: when the format is unknown or the data does not parse.
+        """
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise RdfFormatError(f"no RDF parser for media type {media_type!r}")
+        kwargs: dict[str, Any] = {"format": fmt, "base_iri": base_iri}
+        if graph is not None:
+            kwargs["to_graph"] = ox.NamedNode(graph)
+        target = {"path": str(source)} if isinstance(source, str | Path) else {"input": source}
+        try:
+            self._store.bulk_load(**target, **kwargs)
+        except SyntaxError as exc:
+            raise RdfFormatError(f"{_source_name(source)}: {exc}") from exc
+
+    def load(
+        self, source: str | Path | IO[bytes] | bytes, media_type: str, *, graph: str | None = None,
+        base_iri: str | None = None,
+    ) -> None:
+        """Load RDF in one transaction (all or nothing).
+
+        :raises RdfFormatError: when the format is unknown or the data does not parse.
+        """
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise RdfFormatError(f"no RDF parser for media type {media_type!r}")
+        if isinstance(source, bytes):
+            source = io.BytesIO(source)
+        kwargs: dict[str, Any] = {"format": fmt, "base_iri": base_iri}
+        if graph is not None:
+            kwargs["to_graph"] = ox.NamedNode(graph)
+        target = {"path": str(source)} if isinstance(source, str | Path) else {"input": source}
+        try:
+            self._store.load(**target, **kwargs)
+        except SyntaxError as exc:
+            raise RdfFormatError(f"{_source_name(source)}: {exc}") from exc
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent snapshot of the on-disk store in a new folder (hard links, cheap)."""
+        self._store.backup(str(target))
+
+    def optimize(self) -> None:
+        if self.path is not None:
+            self._store.optimize()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store, for code paths that must stream its results."""
+        return self._store
+
+
+def replace_graphs_update(graphs: Mapping[str, Iterable[ox.Quad]]) -> str:
+    """The SPARQL update that drops each graph and inserts its new quads."""
+    parts: list[str] = []
+    inserts: list[str] = []
+    for graph, quads in graphs.items():
+        parts.append(f"DROP SILENT GRAPH <{graph}>")
+        body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+        if body:
+            inserts.append(f"GRAPH <{graph}> {{\n{body} .\n}}")
+    if inserts:
+        parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+    return " ;\n".join(parts)
+
+
+def _source_name(source: object) -> str:
+    return str(source) if isinstance(source, str | Path) else getattr(source, "name", "<stream>")

@@ -1,0 +1,1 @@
+"""The Newsgraph ontology files (geopol.ttl, shapes.ttl), shipped as package data."""

@@ -1,0 +1,1 @@
+"""The Newsgraph web layer: HTTP in, calls of kg, HTTP out."""
