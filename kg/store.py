@@ -72,7 +72,7 @@ class Store:
             raise QuerySyntaxError(str(exc)) from exc
 
     def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
-        """A SELECT's solutions as dicts of variable name -> pyoxigraph term (unbound ones left out)."""
+        """A SELECT's solutions as dicts: variable name -> pyoxigraph term, unbound left out."""
         solutions = self.query(sparql, **kwargs)
         names = [v.value for v in solutions.variables]
         return [
@@ -131,13 +131,22 @@ class Store:
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
 
-    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
-        """Atomically replace the content of each named graph with the given quads.
+    def write(
+        self,
+        *,
+        replace: Mapping[str, Iterable[ox.Quad]] | None = None,
+        clear_subjects: Mapping[str, Iterable[str]] | None = None,
+        insert: Iterable[ox.Quad] = (),
+    ) -> None:
+        """Apply a change in one transaction: after a crash the store holds all of it or none.
 
-        One SPARQL update (hence one transaction) for all graphs: after a crash the store
-        holds either every old graph or every new one.
+        ``replace`` maps named graphs to their new content; ``clear_subjects`` removes every
+        triple of the given subjects from the given graph; ``insert`` adds quads (graph taken
+        from each quad). One SPARQL update, which Oxigraph runs as one transaction.
         """
-        self._store.update(replace_graphs_update(graphs))
+        update = write_update(replace or {}, clear_subjects or {}, insert)
+        if update:
+            self._store.update(update)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
@@ -207,18 +216,40 @@ class Store:
         return self._store
 
 
-def replace_graphs_update(graphs: Mapping[str, Iterable[ox.Quad]]) -> str:
-    """The SPARQL update that drops each graph and inserts its new quads."""
-    parts: list[str] = []
-    inserts: list[str] = []
-    for graph, quads in graphs.items():
-        parts.append(f"DROP SILENT GRAPH <{graph}>")
-        body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
-        if body:
-            inserts.append(f"GRAPH <{graph}> {{\n{body} .\n}}")
-    if inserts:
-        parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
-    return " ;\n".join(parts)
+def write_update(
+    replace: Mapping[str, Iterable[ox.Quad]],
+    clear_subjects: Mapping[str, Iterable[str]],
+    insert: Iterable[ox.Quad],
+) -> str:
+    """The SPARQL update behind Store.write."""
+    operations = [f"DROP SILENT GRAPH <{graph}>" for graph in replace]
+    for graph, subjects in clear_subjects.items():
+        values = " ".join(f"<{s}>" for s in subjects)
+        if values:
+            operations.append(
+                f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
+                f"WHERE {{ VALUES ?s {{ {values} }} GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            )
+    by_graph: dict[str | None, list[str]] = {}
+    for graph, quads in replace.items():
+        by_graph.setdefault(graph, []).extend(_triple_text(q) for q in quads)
+    for q in insert:
+        graph_name = q.graph_name
+        key = graph_name.value if isinstance(graph_name, ox.NamedNode) else None
+        by_graph.setdefault(key, []).append(_triple_text(q))
+    blocks = []
+    for graph, lines in by_graph.items():
+        if not lines:
+            continue
+        body = " .\n".join(lines) + " ."
+        blocks.append(body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}")
+    if blocks:
+        operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(operations)
+
+
+def _triple_text(q: ox.Quad) -> str:
+    return f"{q.subject} {q.predicate} {q.object}"
 
 
 def _source_name(source: object) -> str:
