@@ -69,7 +69,7 @@ class EntityDecl(_Model):
     located_in: Ref | None = None
 
 
-class _Fact(_Model):
+class FactBase(_Model):
     key: Slug = Field(description="unique within the article; part of the fact's IRI")
     confidence: float | None = Field(default=None, ge=0, le=1)
     evidence: list[Evidence] = []
@@ -80,7 +80,7 @@ class _Fact(_Model):
     )
 
 
-class EventFact(_Fact):
+class EventFact(FactBase):
     kind: Literal["event"] = "event"
     type: str | list[str] = Field(description="one or more ontology event classes, e.g. Meeting")
     label: str = Field(min_length=1, description="a short description in our own words")
@@ -105,7 +105,7 @@ class EventFact(_Fact):
         return [self.type] if isinstance(self.type, str) else list(self.type)
 
 
-class TenureFact(_Fact):
+class TenureFact(FactBase):
     kind: Literal["tenure"]
     person: Ref
     office: Ref
@@ -113,7 +113,7 @@ class TenureFact(_Fact):
     end: DateText | None = None
 
 
-class AgreementFact(_Fact):
+class AgreementFact(FactBase):
     kind: Literal["agreement"]
     agreement: Slug = Field(description="the agreement's slug, shared by every article about it")
     type: str = "Agreement"
@@ -124,7 +124,7 @@ class AgreementFact(_Fact):
     term: str | None = Field(default=None, pattern=r"^P(\d+Y)?(\d+M)?(\d+D)?$")
 
 
-class RelationFact(_Fact):
+class RelationFact(FactBase):
     kind: Literal["relation"]
     type: Literal["Alliance", "Partnership"]
     between: Refs = Field(min_length=2, max_length=2)

@@ -1,0 +1,48 @@
+"""First use: the ontology, the reference data and the bundled seed articles go into the store."""
+
+from __future__ import annotations
+
+from importlib.resources import as_file, files
+
+from kg.config import Settings
+from kg.gazetteer import Gazetteer
+from kg.ingest import inferred_type_quads
+from kg.iris import Iris
+from kg.ontology import ontology_quads
+from kg.pipeline import Ingestor, IngestSummary
+from kg.store import Store
+
+
+def load_reference(store: Store, iris: Iris, gazetteer: Gazetteer | None = None) -> None:
+    """Replace the ontology and reference graphs (and its inferred types) in one transaction."""
+    gazetteer = gazetteer or Gazetteer.bundled()
+    reference = gazetteer.reference_quads(iris, iris.reference_graph)
+    inferred_graph = iris.inferred_graph(iris.reference_graph)
+    store.write(
+        replace={
+            iris.ontology_graph: ontology_quads(iris.ontology_graph),
+            iris.reference_graph: reference,
+            inferred_graph: inferred_type_quads(reference, inferred_graph),
+        }
+    )
+
+
+def load_seed_articles(store: Store, iris: Iris, gazetteer: Gazetteer | None = None) -> IngestSummary:
+    """Ingest the bundled seed articles' facts."""
+    with as_file(files("kg.data") / "seed") as seed_folder:
+        return Ingestor(store, iris, gazetteer).ingest_paths([seed_folder])
+
+
+def initialize(store: Store, settings: Settings) -> IngestSummary:
+    """Load (or reload) the ontology, the reference data and the seed articles."""
+    iris = Iris(settings.base_iri)
+    gazetteer = Gazetteer.bundled()
+    load_reference(store, iris, gazetteer)
+    return load_seed_articles(store, iris, gazetteer)
+
+
+def ensure_initialized(store: Store, settings: Settings) -> IngestSummary | None:
+    """Initialise an empty store when autoload is on, so that a new user sees data at once."""
+    if settings.autoload and store.is_empty():
+        return initialize(store, settings)
+    return None
