@@ -10,15 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 EntityKey = Annotated[str, Field(pattern=r"^[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Qid = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]
 Ref = Annotated[str, Field(min_length=1, description="an entity key such as state/iran, or a name")]
 Refs = list[Ref]
+
+
+def _date_as_text(value: Any) -> Any:
+    # YAML reads 2025-06-22 as a date and 2025 as an int; dates are kept as text until
+    # kg.dates resolves them with their precision.
+    if isinstance(value, dt.date | int) and not isinstance(value, bool):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
 DateText = Annotated[
     str,
+    BeforeValidator(_date_as_text),
     Field(
         min_length=1,
         description="YYYY-MM-DD, YYYY-MM, YYYY, or relative to the publication date "

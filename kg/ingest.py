@@ -29,6 +29,7 @@ from kg.vocab import NG, PROV, SCHEMA
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDFS_COMMENT = NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 SKOS_ALT = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
 OWL_SAME_AS = NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -228,7 +229,9 @@ class _Builder:
             cls = self.ng_class(where, name, str(NG.Event))
             if cls is not None:
                 self.add(node, RDF_TYPE, cls)
-        self.add(node, RDFS_LABEL, Literal(fact.label, language="en"))
+        # A known event (a war) keeps its own label; what this article says of it is a comment.
+        described_by = RDFS_COMMENT if fact.entity is not None else RDFS_LABEL
+        self.add(node, described_by, Literal(fact.label, language="en"))
         self.add_date(node, _n(NG.date), self.date(where, "date", fact.date), precision=True)
         self.add_date(node, _n(NG.startDate), self.date(where, "start", fact.start), precision=False)
         self.add_date(node, _n(NG.endDate), self.date(where, "end", fact.end), precision=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 import pyshacl
@@ -10,6 +11,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from kg.ontology import ontology_graph, shapes_graph
+from kg.store import Store
 from kg.vocab import PREFIXES
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -97,3 +99,12 @@ def _text(conforms: bool, results: list[ValidationResult]) -> str:
         value = f" (value: {r.value})" if r.value not in (None, r.focus_node) else ""
         lines.append(f"- {r.severity}: {where}: {r.message}{value}")
     return "\n".join(lines)
+
+
+def validate_store(store: Store) -> ValidationReport:
+    """Check every graph of a store, taken together, against our shapes."""
+    buffer = io.BytesIO()
+    store.dump(buffer, "application/n-quads")
+    dataset = Dataset()
+    dataset.parse(data=buffer.getvalue(), format="nquads")
+    return validate(dataset)
