@@ -6,13 +6,20 @@ A remote SPARQL store can later implement the same methods.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
 
-from kg.errors import QuerySyntaxError, RdfFormatError, StoreError, StoreLockedError
+from kg.errors import (
+    QueryEvaluationError,
+    QuerySyntaxError,
+    RdfFormatError,
+    StoreError,
+    StoreLockedError,
+)
+from kg.formats import BOOLEAN, GRAPH, SOLUTIONS, Format
 
 Quad = ox.Quad
 
@@ -209,6 +216,85 @@ class Store:
     def optimize(self) -> None:
         if self.path is not None:
             self._store.optimize()
+
+    def run_query(
+        self,
+        sparql: str,
+        output: IO[bytes],
+        choose: Callable[[str], Format],
+        **kwargs: Any,
+    ) -> tuple[str, Format]:
+        """Run a query and serialise its results into output as they are produced.
+
+        choose(kind) picks the format for the result kind (kg.formats SOLUTIONS, BOOLEAN or
+        GRAPH) before the first byte is written. Takes the same dataset options as query().
+        :raises QuerySyntaxError: when the query does not parse.
+        :raises QueryEvaluationError: when evaluation fails (e.g. a SERVICE call).
+        """
+        result = self.query(sparql, **kwargs)
+        if isinstance(result, ox.QuerySolutions):
+            kind = SOLUTIONS
+        elif isinstance(result, ox.QueryBoolean):
+            kind = BOOLEAN
+        else:
+            kind = GRAPH
+        fmt = choose(kind)
+        target = fmt.rdf if kind == GRAPH else fmt.results
+        if target is None:
+            raise RdfFormatError(f"{fmt.name} cannot carry a {kind} result")
+        try:
+            result.serialize(output, target)
+        except OSError as exc:
+            raise QueryEvaluationError(str(exc)) from exc
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+        return kind, fmt
+
+    def parse(
+        self, data: bytes, media_type: str, *, graph: str | None = None,
+        base_iri: str | None = None,
+    ) -> list[ox.Quad]:
+        """Parse a graph document into quads of one graph (None: the default graph).
+
+        Blank nodes get fresh identifiers so that they never merge with stored ones.
+        :raises RdfFormatError: when the format is unknown, the data does not parse or it
+            holds named graphs.
+        """
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise RdfFormatError(f"no RDF parser for media type {media_type!r}")
+        target = _graph_term(graph)
+        try:
+            return [
+                ox.Quad(q.subject, q.predicate, q.object, target)
+                for q in ox.parse(
+                    data, fmt, base_iri=base_iri, without_named_graphs=True,
+                    rename_blank_nodes=True,
+                )
+            ]
+        except (SyntaxError, ValueError) as exc:
+            raise RdfFormatError(f"{media_type}: {exc}") from exc
+
+    def graph_exists(self, graph: str | None) -> bool:
+        """Whether a named graph exists (the default graph always does)."""
+        return graph is None or self.has_graph(graph)
+
+    def replace_graph(self, graph: str | None, quads: Iterable[ox.Quad]) -> None:
+        """Replace one graph (None: the default graph) with the given quads, in one transaction."""
+        drop = "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>"
+        body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+        if not body:
+            self.update(drop)
+            return
+        scope = body if graph is None else f"GRAPH <{graph}> {{\n{body} .\n}}"
+        self.update(f"{drop} ;\nINSERT DATA {{\n{scope}\n}}")
+
+    def clear_graph(self, graph: str | None) -> None:
+        """Remove every triple of one graph (None: the default graph); a named graph disappears."""
+        if graph is None:
+            self._store.clear_graph(ox.DefaultGraph())
+        else:
+            self.drop_graph(graph)
 
     @property
     def oxigraph(self) -> ox.Store:

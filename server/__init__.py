@@ -1,1 +1,91 @@
 """The Newsgraph web layer: HTTP in, calls of kg, HTTP out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from kg.config import Settings
+from kg.errors import KgError
+from kg.query import QueryEngine, open_engine
+from kg.store import Store
+from server.errors import error_response
+from server.protocol import PayloadTooLarge, ProtocolError
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type, If-None-Match",
+    "Access-Control-Expose-Headers": "Content-Type, ETag, Retry-After",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@dataclass
+class Newsgraph:
+    """What the views need: settings, the store and the query engine over it."""
+
+    settings: Settings
+    store: Store
+    engine: QueryEngine
+
+    def close(self) -> None:
+        """Stop the query workers; the caller that opened the store closes it."""
+        self.engine.close()
+
+
+def state() -> Newsgraph:
+    """The Newsgraph state of the current app."""
+    return current_app.extensions["newsgraph"]
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+    """A Flask app serving the SPARQL endpoint and the Graph Store over settings.store.
+
+    Reads NEWSGRAPH_* variables only when settings is None.
+    """
+    settings = Settings.from_env() if settings is None else settings
+    store = Store(settings.store) if store is None else store
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
+    app.extensions["newsgraph"] = Newsgraph(settings, store, open_engine(store, settings))
+
+    from server import graph_store, sparql
+
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(graph_store.blueprint)
+
+    @app.before_request
+    def limit_query_string() -> None:
+        if len(request.query_string) > settings.max_request_bytes:
+            raise PayloadTooLarge(
+                f"the query string is longer than {settings.max_request_bytes} bytes; "
+                "POST the query instead"
+            )
+
+    @app.after_request
+    def cors(response: Response) -> Response:
+        # Browser clients (YASGUI, Comunica) call the endpoint from other origins.
+        response.headers.extend(
+            {k: v for k, v in CORS_HEADERS.items() if k not in response.headers}
+        )
+        return response
+
+    app.register_error_handler(ProtocolError, error_response)
+    app.register_error_handler(KgError, error_response)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        # werkzeug's own errors (404 route, 413 body) in the same text/plain shape as ours.
+        response = Response(
+            f"{error.description}\n", status=error.code or 500, mimetype="text/plain"
+        )
+        for key, value in error.get_headers():
+            if key.lower() != "content-type":
+                response.headers[key] = value
+        return response
+
+    return app

@@ -1,0 +1,54 @@
+"""The SPARQL 1.1 Service Description of the endpoint, as an RDF graph."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from kg import formats
+from kg.config import Settings
+from kg.formats import Format
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+# kg.formats short name -> rdflib serializer name.
+_RDFLIB = {
+    "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml",
+    "trig": "trig", "nquads": "nquads",
+}
+
+OFFERED: tuple[Format, ...] = tuple(
+    f for f in formats.formats_for(formats.GRAPH) if f.name in _RDFLIB
+)
+
+
+def description(endpoint: str, settings: Settings) -> Graph:
+    """The sd:Service graph for an endpoint URL."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    service = URIRef(endpoint)
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if settings.write_token:
+        graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    for fmt in formats.FORMATS:
+        graph.add((service, SD.resultFormat, URIRef(fmt.w3c)))
+    graph.add((service, SD.feature, SD.BasicFederatedQuery))
+    if settings.union_default_graph:
+        graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    dataset, default = BNode(), BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    return graph
+
+
+@lru_cache(maxsize=64)
+def serialized(endpoint: str, settings: Settings, fmt_name: str) -> bytes:
+    """The description serialised in one of OFFERED (cached: it only changes with settings)."""
+    data = description(endpoint, settings).serialize(format=_RDFLIB[fmt_name], encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode()
