@@ -549,8 +549,12 @@ class ProcessPoolEngine(QueryEngine):
             raise ValueError("a process pool needs an on-disk store (use InProcessEngine)")
         self._size = workers or settings.workers or os.cpu_count() or 2
         # Checkpoints are hard links, so they must live on the store's file system.
-        parent = Path(store.path).resolve().parent
-        self._dir = Path(tempfile.mkdtemp(prefix=".newsgraph-checkpoints-", dir=parent))
+        location = Path(store.path).resolve()
+        prefix = f".{location.name}.checkpoints-"
+        # We hold the store's lock, so checkpoints left by a killed server are nobody's.
+        for stale in location.parent.glob(prefix + "*"):
+            shutil.rmtree(stale)
+        self._dir = Path(tempfile.mkdtemp(prefix=prefix, dir=location.parent))
         self._checkpoints: list[str] = []
         self._checkpoint_lock = threading.Lock()
         self._busy: dict[int, str | None] = {}
