@@ -89,8 +89,15 @@ _HAS_USING = re.compile(r"\b(USING|WITH)\b", re.IGNORECASE)
 
 
 def _blank_opaque(sparql: str) -> str:
-    """The query with strings, IRIs and comments replaced by spaces (positions kept)."""
-    return _OPAQUE.sub(lambda m: " " * len(m.group(0)), sparql)
+    """The query with strings, IRIs and comments blanked out (positions and <> kept)."""
+    return _OPAQUE.sub(_blank, sparql)
+
+
+def _blank(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text.startswith("<"):
+        return "<" + " " * (len(text) - 2) + ">"
+    return " " * len(text)
 
 
 def _without_comments(sparql: str) -> str:

@@ -22,11 +22,9 @@ def _open_app(settings: Settings) -> Any:
 
 
 def _bootstrap(store: Any, settings: Settings) -> None:
-    """Load the demo data into an empty store when the project provides a bootstrap step."""
-    try:
-        from kg import bootstrap  # written separately; absent in early checkouts
-    except ImportError:
-        return
+    """Load the demo data into an empty store (when settings.autoload is on)."""
+    from kg import bootstrap
+
     bootstrap.ensure_initialized(store, settings)
 
 
@@ -46,6 +44,7 @@ def run(settings: Settings) -> None:
             self.cfg.set("timeout", int(settings.query_timeout) + 60)
             self.cfg.set("graceful_timeout", 5)
             self.cfg.set("accesslog", None)
+            self.cfg.set("control_socket_disable", True)
             self.cfg.set("worker_exit", _worker_exit)
 
         def load(self) -> Any:

@@ -1,0 +1,78 @@
+"""Accept headers and ?format= as tables (werkzeug parses the header)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg import formats
+from server.negotiation import HTML, choose, for_kind
+from server.protocol import NotAcceptable
+
+S, B, G = formats.SOLUTIONS, formats.BOOLEAN, formats.GRAPH
+
+
+@pytest.mark.parametrize(
+    ("kind", "accept", "param", "expected"),
+    [
+        (S, None, None, "json"),
+        (S, "", None, "json"),
+        (S, "*/*", None, "json"),
+        (S, "application/sparql-results+xml", None, "xml"),
+        (S, "application/json", None, "json"),
+        (S, "text/csv", None, "csv"),
+        (S, "text/tab-separated-values", None, "tsv"),
+        (S, "application/sparql-results+json;q=0.5, application/sparql-results+xml", None,
+         "xml"),
+        (S, "application/sparql-results+json;q=0, */*", None, "xml"),
+        (S, "*/*, application/sparql-results+json;q=0", None, "xml"),
+        (S, "text/*", None, "csv"),
+        (S, "text/*, text/csv;q=0", None, "tsv"),
+        (S, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", None, "xml"),
+        (S, "text/turtle", "json", "json"),
+        (S, "text/turtle", "application/sparql-results+xml", "xml"),
+        (S, None, "csv", "csv"),
+        (B, None, None, "json"),
+        (B, "application/sparql-results+xml", None, "xml"),
+        (G, None, None, "turtle"),
+        (G, "*/*", None, "turtle"),
+        (G, "application/n-triples", None, "ntriples"),
+        (G, "application/ld+json", None, "jsonld"),
+        (G, "application/rdf+xml", None, "rdfxml"),
+        (G, "application/trig", None, "trig"),
+        (G, "application/n-quads;q=0.9, text/turtle;q=0.8", None, "nquads"),
+        (G, "text/turtle;q=0, application/*", None, "ntriples"),
+        (G, "text/plain", None, "ntriples"),
+        (G, None, "ttl", "turtle"),
+    ],
+)
+def test_accept(kind, accept, param, expected) -> None:
+    assert for_kind(kind, accept, param).name == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "accept", "param"),
+    [
+        (S, "text/turtle", None),
+        (S, "application/sparql-results+json;q=0, application/sparql-results+xml;q=0, "
+            "text/csv;q=0, text/tab-separated-values;q=0, application/json;q=0, "
+            "application/xml;q=0, text/xml;q=0", None),
+        (G, "application/sparql-results+json", None),
+        (G, "image/png", None),
+        (S, None, "turtle"),
+        (S, None, "nonsense"),
+        (G, "*/*;q=0", None),
+    ],
+)
+def test_not_acceptable_lists_what_we_offer(kind, accept, param) -> None:
+    with pytest.raises(NotAcceptable) as caught:
+        for_kind(kind, accept, param)
+    assert caught.value.offered
+    assert formats.formats_for(kind)[0].media_type in str(caught.value) or param
+
+
+def test_html_for_browsers() -> None:
+    offered = formats.formats_for(G)
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert choose(offered, browser, extra=(HTML,)) == HTML
+    assert choose(offered, "text/turtle", extra=(HTML,)).name == "turtle"
+    assert choose(offered, None, "html", extra=(HTML,)) == HTML

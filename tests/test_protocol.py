@@ -1,0 +1,163 @@
+"""SPARQL Protocol parsing as tables: no HTTP, no store."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import QuerySyntaxError
+from kg.query import (
+    check_nesting,
+    looks_like_update,
+    query_form,
+    service_targets,
+    with_using,
+)
+from server.protocol import (
+    FORM,
+    SPARQL_QUERY,
+    SPARQL_UPDATE,
+    BadRequest,
+    MethodNotAllowed,
+    QueryRequest,
+    UnsupportedMediaType,
+    UpdateRequest,
+    parse_graph_target,
+    parse_sparql_request,
+)
+
+Q = "SELECT * WHERE { ?s ?p ?o }"
+U = "INSERT DATA { <http://a> <http://b> <http://c> }"
+G = "http://example.org/g"
+
+
+@pytest.mark.parametrize(
+    ("method", "content_type", "args", "form", "body", "expected"),
+    [
+        ("GET", None, {"query": [Q]}, {}, b"", QueryRequest(Q)),
+        ("HEAD", None, {"query": [Q]}, {}, b"", QueryRequest(Q)),
+        ("GET", None, {}, {}, b"", None),
+        ("GET", None, {"query": [Q], "default-graph-uri": [G, G + "2"]}, {}, b"",
+         QueryRequest(Q, (G, G + "2"), None)),
+        ("GET", None, {"query": [Q], "named-graph-uri": [G]}, {}, b"",
+         QueryRequest(Q, None, (G,))),
+        ("POST", FORM, {}, {"query": [Q]}, b"", QueryRequest(Q)),
+        ("POST", FORM + "; charset=UTF-8", {}, {"query": [Q], "default-graph-uri": [G]}, b"",
+         QueryRequest(Q, (G,))),
+        ("POST", FORM, {}, {"update": [U], "using-graph-uri": [G]}, b"",
+         UpdateRequest(U, (G,), ())),
+        ("POST", SPARQL_QUERY, {}, {}, Q.encode(), QueryRequest(Q)),
+        ("POST", SPARQL_QUERY + "; charset=utf-8", {"named-graph-uri": [G]}, {}, Q.encode(),
+         QueryRequest(Q, None, (G,))),
+        ("POST", SPARQL_UPDATE, {"using-named-graph-uri": [G]}, {}, U.encode(),
+         UpdateRequest(U, (), (G,))),
+        ("POST", "Application/SPARQL-Query", {}, {}, Q.encode(), QueryRequest(Q)),
+    ],
+)
+def test_valid_requests(method, content_type, args, form, body, expected) -> None:
+    assert parse_sparql_request(method, content_type, args, form, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("method", "content_type", "args", "form", "body", "error", "words"),
+    [
+        ("GET", None, {"query": [Q, Q]}, {}, b"", BadRequest, "2 times"),
+        ("GET", None, {"update": [U]}, {}, b"", BadRequest, "cannot be sent by GET"),
+        ("HEAD", None, {"update": [U]}, {}, b"", BadRequest, "cannot be sent by GET"),
+        ("GET", None, {"query": [U]}, {}, b"", BadRequest, "Update sent as a query"),
+        ("GET", None, {"default-graph-uri": [G]}, {}, b"", BadRequest, "missing"),
+        ("GET", None, {"query": [Q], "default-graph-uri": ["not an iri"]}, {}, b"", BadRequest,
+         "absolute IRI"),
+        ("POST", FORM, {}, {"query": [Q], "update": [U]}, b"", BadRequest, "not both"),
+        ("POST", FORM, {}, {}, b"", BadRequest, "neither"),
+        ("POST", FORM, {}, {"query": [Q, Q]}, b"", BadRequest, "2 times"),
+        ("POST", FORM, {"query": [Q]}, {"query": [Q]}, b"", BadRequest, "form body"),
+        ("POST", FORM, {}, {"query": ["# comment\nPREFIX a: <http://a#> INSERT DATA {}"]}, b"",
+         BadRequest, "Update sent as a query"),
+        ("POST", SPARQL_QUERY, {}, {}, U.encode(), BadRequest, "Update sent as a query"),
+        ("POST", SPARQL_QUERY, {"query": [Q]}, {}, Q.encode(), BadRequest, "body alone"),
+        ("POST", SPARQL_QUERY, {}, {}, b"\xff\xfe", BadRequest, "not valid utf-8"),
+        ("POST", "text/plain", {}, {}, Q.encode(), UnsupportedMediaType, "text/plain"),
+        ("POST", None, {}, {}, Q.encode(), UnsupportedMediaType, "(none)"),
+        ("POST", "multipart/form-data", {}, {}, b"", UnsupportedMediaType, "multipart"),
+        ("PUT", SPARQL_QUERY, {}, {}, Q.encode(), MethodNotAllowed, "PUT"),
+    ],
+)
+def test_invalid_requests(method, content_type, args, form, body, error, words) -> None:
+    with pytest.raises(error, match=None) as caught:
+        parse_sparql_request(method, content_type, args, form, body)
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "graph"),
+    [({"default": [""]}, None), ({"graph": [G]}, G)],
+)
+def test_graph_targets(args, graph) -> None:
+    target = parse_graph_target(args)
+    assert target is not None and target.graph == graph
+
+
+@pytest.mark.parametrize("args", [{"default": [""], "graph": [G]}, {"graph": [G, G]},
+                                  {"graph": ["no iri"]}])
+def test_bad_graph_targets(args) -> None:
+    with pytest.raises(BadRequest):
+        parse_graph_target(args)
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        (Q, "SELECT"),
+        ("# a comment with SELECT\n  prefix ex: <http://ex#>\nconstruct { } where { }",
+         "CONSTRUCT"),
+        ("BASE <http://b/> ASK {}", "ASK"),
+        ("PREFIX : <http://x#> DESCRIBE :a", "DESCRIBE"),
+        (U, None),
+        ("SELEC * {}", None),
+    ],
+)
+def test_query_form(text, form) -> None:
+    assert query_form(text) == form
+
+
+def test_update_detection() -> None:
+    assert looks_like_update("PREFIX a: <http://a#>\n# x\nDELETE WHERE { ?s ?p ?o }")
+    assert not looks_like_update(Q)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
+        "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+        "SELECT * WHERE { FILTER(" + "!" * 5000 + "true) }",
+    ],
+)
+def test_deep_nesting_is_refused(text) -> None:
+    with pytest.raises(QuerySyntaxError, match="nested"):
+        check_nesting(text)
+
+
+def test_brackets_in_strings_do_not_count() -> None:
+    check_nesting('SELECT * WHERE { ?s ?p "' + "{" * 5000 + '" }')
+
+
+def test_service_targets() -> None:
+    text = (
+        "PREFIX wd: <https://query.wikidata.org/>\n"
+        "SELECT * { SERVICE <http://127.0.0.1:1/sparql> { ?a ?b ?c } "
+        "SERVICE SILENT wd:sparql { ?d ?e ?f } SERVICE ?x { } # SERVICE <http://no>\n}"
+    )
+    assert service_targets(text) == [
+        "http://127.0.0.1:1/sparql", "https://query.wikidata.org/sparql", "?x"
+    ]
+
+
+def test_using_graph_uri_becomes_using_clauses() -> None:
+    update = "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o } ; DELETE WHERE { ?a ?b ?c }"
+    assert with_using(update, (G,), ("http://n",)) == (
+        f"DELETE {{ ?s ?p ?o }} INSERT {{ ?s ?p 1 }} USING <{G}> USING NAMED <http://n> "
+        "WHERE { ?s ?p ?o } ; DELETE WHERE { ?a ?b ?c }"
+    )
+    with pytest.raises(QuerySyntaxError):
+        with_using("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", (G,), ())

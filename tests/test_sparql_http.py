@@ -1,0 +1,259 @@
+"""The SPARQL 1.1 Protocol against a real server on 127.0.0.1, every answer parsed for real."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+import rdflib
+import requests
+from endpoint_server import ARTICLE_GRAPH, GRAPH, ID, NG, running_server
+
+SELECT_STATES = (
+    f"PREFIX ng: <{NG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "SELECT ?state ?label WHERE { ?state a ng:State ; rdfs:label ?label } ORDER BY ?label"
+)
+EXPECTED_STATES = [(ID + "state/france", "France"), (ID + "state/germany", "Germany")]
+RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("http")) as running:
+        yield running
+
+
+def rows_from_json(body: bytes) -> list[tuple[str, str]]:
+    data = json.loads(body)
+    return [(b["state"]["value"], b["label"]["value"]) for b in data["results"]["bindings"]]
+
+
+def rows_from_xml(body: bytes) -> list[tuple[str, str]]:
+    rows = []
+    for result in ET.fromstring(body).iter(RESULTS_NS + "result"):
+        values = {b.get("name"): "".join(b.itertext()).strip() for b in result}
+        rows.append((values["state"], values["label"]))
+    return rows
+
+
+def rows_from_csv(body: bytes) -> list[tuple[str, str]]:
+    reader = csv.DictReader(io.StringIO(body.decode()))
+    return [(r["state"], r["label"]) for r in reader]
+
+
+def rows_from_tsv(body: bytes) -> list[tuple[str, str]]:
+    lines = body.decode().strip().split("\n")
+    assert lines[0].split("\t") == ["?state", "?label"]
+    return [
+        (state.strip("<>"), label.split('"')[1])
+        for state, label in (line.split("\t") for line in lines[1:])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "parse"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json", rows_from_json),
+        ("application/sparql-results+xml", "application/sparql-results+xml", rows_from_xml),
+        ("text/csv", "text/csv", rows_from_csv),
+        ("text/tab-separated-values", "text/tab-separated-values", rows_from_tsv),
+    ],
+)
+def test_select_in_every_results_format(server, accept, media_type, parse) -> None:
+    response = requests.get(server.sparql, params={"query": SELECT_STATES},
+                            headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
+    assert parse(response.content) == EXPECTED_STATES
+
+
+def test_select_by_form_post_and_direct_post(server) -> None:
+    by_form = requests.post(server.sparql, data={"query": SELECT_STATES})
+    direct = requests.post(server.sparql, data=SELECT_STATES.encode(),
+                           headers={"Content-Type": "application/sparql-query"})
+    assert rows_from_json(by_form.content) == rows_from_json(direct.content) == EXPECTED_STATES
+
+
+def test_format_parameter_beats_accept(server) -> None:
+    response = requests.get(server.sparql, params={"query": SELECT_STATES, "format": "csv"},
+                            headers={"Accept": "application/sparql-results+json"})
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert rows_from_csv(response.content) == EXPECTED_STATES
+
+
+def test_ask(server) -> None:
+    ask = f"ASK {{ <{ID}state/france> ?p ?o }}"
+    as_json = requests.get(server.sparql, params={"query": ask})
+    assert json.loads(as_json.content)["boolean"] is True
+    as_xml = requests.get(server.sparql, params={"query": ask},
+                          headers={"Accept": "application/sparql-results+xml"})
+    assert ET.fromstring(as_xml.content).find(RESULTS_NS + "boolean").text == "true"
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [("text/turtle", "turtle"), ("application/n-triples", "nt"),
+     ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")],
+)
+def test_construct_in_every_graph_format(server, accept, rdflib_format) -> None:
+    query = f"CONSTRUCT WHERE {{ <{ID}state/france> ?p ?o }}"
+    response = requests.get(server.sparql, params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == f"{accept}; charset=utf-8"
+    graph = rdflib.Graph().parse(data=response.content, format=rdflib_format)
+    assert (rdflib.URIRef(ID + "state/france"), rdflib.RDFS.label,
+            rdflib.Literal("France", lang="en")) in graph
+    assert len(graph) == 3
+
+
+def test_describe(server) -> None:
+    response = requests.get(server.sparql, params={"query": f"DESCRIBE <{ID}state/germany>"})
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    assert (rdflib.URIRef(ID + "state/germany"), None, None) in graph
+
+
+def test_union_default_graph_and_named_graphs(server) -> None:
+    query = (f"PREFIX ng: <{NG}> SELECT ?g WHERE {{ GRAPH ?g {{ ?e a ng:Meeting }} "
+             "?e ng:agent ?state . ?state a ng:State }")
+    bindings = json.loads(requests.get(server.sparql, params={"query": query}).content)
+    assert [b["g"]["value"] for b in bindings["results"]["bindings"]] == [ARTICLE_GRAPH]
+
+
+def test_default_graph_uri_overrides_the_union(server) -> None:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }"
+    def count(**params):
+        response = requests.get(server.sparql, params={"query": query, **params})
+        return int(json.loads(response.content)["results"]["bindings"][0]["n"]["value"])
+    assert count() == 5
+    assert count(**{"default-graph-uri": GRAPH + "reference"}) == 2
+    assert count(**{"default-graph-uri": [GRAPH + "reference", ARTICLE_GRAPH]}) == 4
+    named = requests.get(server.sparql, params={
+        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "named-graph-uri": GRAPH + "meta",
+    })
+    assert [b["g"]["value"] for b in json.loads(named.content)["results"]["bindings"]] == [
+        GRAPH + "meta"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs", "status", "words"),
+    [
+        ("GET", {"params": {"query": "SELECT * WHERE { ?s ?p "}}, 400, "error at"),
+        ("GET", {"params": {"query": ["ASK {}", "ASK {}"]}}, 400, "2 times"),
+        ("POST", {"data": {"nothing": "here"}}, 400, "neither"),
+        ("POST", {"data": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415,
+         "text/plain"),
+        ("GET", {"params": {"query": "INSERT DATA { <http://a> <http://b> <http://c> }"}}, 400,
+         "Update sent as a query"),
+        ("GET", {"params": {"query": "SELECT * {}"}, "headers": {"Accept": "image/png"}}, 406,
+         "application/sparql-results+json"),
+        ("GET", {"params": {"query": "SELECT * {}", "format": "png"}}, 406, "json"),
+        ("GET", {"params": {"query": "SELECT * {}", "default-graph-uri": "a b"}}, 400, "IRI"),
+        ("DELETE", {}, 405, ""),
+    ],
+)
+def test_errors_are_named_and_plain_text(server, method, kwargs, status, words) -> None:
+    response = requests.request(method, server.sparql, **kwargs)
+    assert response.status_code == status
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert words in response.text
+
+
+def test_update_by_get_is_refused_and_not_executed(server) -> None:
+    update = f"INSERT DATA {{ <{ID}x> <{ID}p> <{ID}o> }}"
+    response = requests.get(server.sparql, params={"update": update},
+                            headers={"Authorization": "Bearer test-token"})
+    assert response.status_code in (400, 405)
+    check = requests.get(server.sparql, params={"query": f"ASK {{ <{ID}x> ?p ?o }}"})
+    assert json.loads(check.content)["boolean"] is False
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"query": SELECT_STATES}, {"query": "SELECT * WHERE { ?s ?p "}, {}],
+)
+def test_head_is_get_without_body(server, params) -> None:
+    get = requests.get(server.sparql, params=params, headers={"Accept": "text/turtle"}
+                       if not params else {})
+    head = requests.head(server.sparql, params=params, headers={"Accept": "text/turtle"}
+                         if not params else {})
+    assert head.status_code == get.status_code
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.content == b""
+
+
+def test_deeply_nested_query_is_refused_and_the_server_lives(server) -> None:
+    deep = "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000
+    response = requests.post(server.sparql, data={"query": deep})
+    assert response.status_code == 400
+    assert "nested" in response.text
+    assert requests.get(server.sparql, params={"query": "ASK {}"}).status_code == 200
+
+
+def test_etag_and_304(server) -> None:
+    first = requests.get(server.sparql, params={"query": SELECT_STATES})
+    etag = first.headers["ETag"]
+    again = requests.get(server.sparql, params={"query": SELECT_STATES},
+                         headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    other_format = requests.get(server.sparql, params={"query": SELECT_STATES},
+                                headers={"If-None-Match": etag, "Accept": "text/csv"})
+    assert other_format.status_code == 200
+    volatile = requests.get(server.sparql, params={"query": "SELECT (RAND() AS ?r) {}"})
+    assert "ETag" not in volatile.headers
+
+
+def test_cors_and_preflight(server) -> None:
+    response = requests.get(server.sparql, params={"query": "ASK {}"},
+                            headers={"Origin": "https://yasgui.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = requests.options(server.sparql, headers={
+        "Origin": "https://yasgui.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    })
+    assert preflight.status_code in (200, 204)
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_size_limits_answer_413(tmp_path) -> None:
+    with running_server(tmp_path, max_request_bytes="2000", workers="1") as small:
+        padding = "#" + "x" * 3000 + "\nASK {}"
+        assert requests.get(small.sparql, params={"query": padding}).status_code == 413
+        assert requests.post(small.sparql, data={"query": padding}).status_code == 413
+        direct = requests.post(small.sparql, data=padding.encode(),
+                               headers={"Content-Type": "application/sparql-query"})
+        assert direct.status_code == 413
+        assert requests.get(small.sparql, params={"query": "ASK {}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format", "media_type"),
+    [("text/turtle", "turtle", "text/turtle"), ("application/ld+json", "json-ld",
+                                                "application/ld+json"),
+     (None, "turtle", "text/turtle")],
+)
+def test_service_description(server, accept, rdflib_format, media_type) -> None:
+    response = requests.get(server.sparql, headers={"Accept": accept} if accept else {})
+    assert response.headers["Content-Type"].startswith(media_type)
+    graph = rdflib.Graph().parse(data=response.content, format=rdflib_format)
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service = rdflib.URIRef(server.sparql)
+    assert (service, rdflib.RDF.type, sd.Service) in graph
+    assert (service, sd.endpoint, service) in graph
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in graph
+    assert (service, sd.feature, sd.UnionDefaultGraph) in graph
+    assert (service, sd.resultFormat,
+            rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in graph
+
+
+def test_query_page_for_browsers(server) -> None:
+    response = requests.get(server.sparql, headers={
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "<form" in response.text
