@@ -1,0 +1,100 @@
+"""The Graph Store HTTP Protocol on /store against a real server."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+import requests
+from endpoint_server import ARTICLE_GRAPH, GRAPH, ID, TOKEN, running_server
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+NEW = "http://example.org/graphs/new"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("gsp")) as running:
+        yield running
+
+
+def fetch(server, graph: str | None, accept: str = "text/turtle") -> requests.Response:
+    params = {"default": ""} if graph is None else {"graph": graph}
+    return requests.get(server.store, params=params, headers={"Accept": accept})
+
+
+def test_get_a_named_graph(server) -> None:
+    response = fetch(server, GRAPH + "reference")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    assert len(graph) == 6
+    assert (rdflib.URIRef(ID + "state/france"), rdflib.RDFS.label,
+            rdflib.Literal("France", lang="en")) in graph
+
+
+def test_head_matches_get(server) -> None:
+    head = requests.head(server.store, params={"graph": ARTICLE_GRAPH})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Type"] == fetch(server, ARTICLE_GRAPH).headers["Content-Type"]
+    assert requests.head(server.store, params={"graph": NEW + "/none"}).status_code == 404
+
+
+def test_missing_graph_is_404(server) -> None:
+    assert fetch(server, "http://example.org/graphs/none").status_code == 404
+
+
+def test_put_post_get_delete_cycle(server) -> None:
+    turtle = "<http://example.org/a> <http://example.org/p> 1 ."
+    created = requests.put(server.store, params={"graph": NEW}, data=turtle,
+                           headers={**AUTH, "Content-Type": "text/turtle"})
+    assert created.status_code == 201
+    replaced = requests.put(server.store, params={"graph": NEW}, data=turtle,
+                            headers={**AUTH, "Content-Type": "text/turtle"})
+    assert replaced.status_code == 204
+    added = requests.post(
+        server.store, params={"graph": NEW},
+        data='<http://example.org/a> <http://example.org/p> "two" .',
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+    )
+    assert added.status_code == 204
+    graph = rdflib.Graph().parse(data=fetch(server, NEW, "application/n-triples").content,
+                                 format="nt")
+    assert set(graph.objects()) == {rdflib.Literal(1), rdflib.Literal("two")}
+    # The query endpoint sees the write at once (a new data version).
+    ask = requests.get(server.sparql, params={"query": 'ASK { ?s ?p "two" }'})
+    assert ask.json()["boolean"] is True
+    assert requests.delete(server.store, params={"graph": NEW}, headers=AUTH).status_code == 204
+    assert fetch(server, NEW).status_code == 404
+    assert requests.delete(server.store, params={"graph": NEW}, headers=AUTH).status_code == 404
+
+
+def test_default_graph(server) -> None:
+    jsonld = '{"@id": "http://example.org/d", "http://example.org/p": "in default"}'
+    put = requests.put(server.store, params={"default": ""}, data=jsonld,
+                       headers={**AUTH, "Content-Type": "application/ld+json"})
+    assert put.status_code == 204
+    graph = rdflib.Graph().parse(data=fetch(server, None).content, format="turtle")
+    assert len(graph) == 1  # only the real default graph, not the union queries see
+    assert requests.delete(server.store, params={"default": ""}, headers=AUTH).status_code == 204
+    assert len(rdflib.Graph().parse(data=fetch(server, None).content, format="turtle")) == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "kwargs", "status"),
+    [
+        ("PUT", {"graph": NEW}, {"data": "not turtle at all <",
+                                 "headers": {**AUTH, "Content-Type": "text/turtle"}}, 400),
+        ("PUT", {"graph": NEW}, {"data": "x", "headers": {**AUTH, "Content-Type": "image/png"}},
+         415),
+        ("PUT", {"graph": NEW}, {"data": "<http://a> <http://b> <http://c> <http://g> .",
+                                 "headers": {**AUTH, "Content-Type": "application/n-quads"}},
+         400),
+        ("GET", {}, {}, 400),
+        ("GET", {"graph": NEW, "default": ""}, {}, 400),
+        ("GET", {"graph": ARTICLE_GRAPH}, {"headers": {"Accept": "image/png"}}, 406),
+    ],
+)
+def test_errors(server, method, params, kwargs, status) -> None:
+    response = requests.request(method, server.store, params=params, **kwargs)
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("text/plain")
