@@ -44,6 +44,10 @@ class FactsError(KgError):
         listed = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"{path}: {len(problems)} problem(s):\n{listed}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:
+        # Ingestion workers send these back across processes.
+        return (FactsError, (self.path, self.problems))
+
 
 class ResolutionError(KgError):
     """An entity reference matches no known entity, or more than one."""

@@ -7,9 +7,13 @@ A file that fails any check is reported and writes nothing; the others still loa
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pyoxigraph import Quad, RdfFormat, parse, serialize
 
 from kg.errors import FactsError
 from kg.facts import ArticleFacts
@@ -20,7 +24,8 @@ from kg.sources.facts_yaml import parse_facts, read_facts_file
 from kg.store import Store
 
 FACTS_SUFFIXES = (".yaml", ".yml")
-BATCH_ARTICLES = 200
+BATCH_ARTICLES = 100
+PARALLEL_FROM_FILES = 64
 
 
 @dataclass
@@ -33,7 +38,7 @@ class IngestSummary:
     errors: list[str] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
 
-    def add(self, article: ArticleQuads) -> None:
+    def add(self, article: EncodedArticle) -> None:
         self.articles += 1
         self.facts += article.fact_count
         self.triples += article.triple_count
@@ -71,18 +76,26 @@ class Ingestor:
             text_length=text_length,
         )
 
-    def write(self, articles: list[ArticleQuads]) -> None:
+    def map_file(self, path: Path) -> EncodedArticle:
+        """Read, check and map one facts file. :raises FactsError: naming file, fact and field."""
+        facts = read_facts_file(path)
+        return EncodedArticle.of(self.map(facts, str(path), _text_length(path, facts)))
+
+    def write(self, articles: list[EncodedArticle]) -> None:
         """Replace each article's graphs and metadata, all in one transaction."""
         if not articles:
             return
-        replace: dict = {}
-        meta_quads = []
-        subjects: list[str] = []
-        for article in articles:
-            replace.update(article.graphs)
-            meta_quads.extend(article.meta)
-            subjects.extend(article.meta_subjects)
-        self.store.write(replace=replace, clear_subjects={self.iris.meta_graph: subjects}, insert=meta_quads)
+        if not any(self.store.has_graph(g) for a in articles for g in a.graphs):
+            # All new: one transactional load of N-Quads, the fastest way in that is all-or-nothing.
+            self.store.load(b"".join(a.nquads for a in articles), "application/n-quads")
+            return
+        quads = list(parse_nquads(b"".join(a.nquads for a in articles)))
+        replaced = {g for a in articles for g in a.graphs}
+        self.store.write(
+            replace={g: [q for q in quads if q.graph_name.value == g] for g in replaced},
+            clear_subjects={self.iris.meta_graph: [s for a in articles for s in a.meta_subjects]},
+            insert=[q for q in quads if q.graph_name.value not in replaced],
+        )
 
     def ingest_text(self, text: str, name: str) -> ArticleQuads:
         """Check and write one facts document given as text (e.g. from an HTTP request).
@@ -90,38 +103,115 @@ class Ingestor:
         :raises FactsError: when it is malformed; nothing is written then.
         """
         article = self.map(parse_facts(text, name), name)
-        self.write([article])
+        self.write([EncodedArticle.of(article)])
         return article
 
     def ingest_paths(
-        self, paths: Iterable[str | Path], on_file: Callable[[Path], None] | None = None
+        self,
+        paths: Iterable[str | Path],
+        on_file: Callable[[Path], None] | None = None,
+        *,
+        processes: int | None = None,
     ) -> IngestSummary:
-        """Ingest every facts file under ``paths``; bad files are reported in the summary."""
+        """Ingest every facts file under ``paths``; bad files are reported in the summary.
+
+        Many files are read and mapped by a pool of processes while this one writes, so that
+        parsing and the store's work overlap on separate cores.
+        """
+        files = facts_files(paths)
         summary = IngestSummary()
-        for batch in _batches(self._mapped(facts_files(paths), summary, on_file), BATCH_ARTICLES):
-            self.write(batch)
-            for article in batch:
-                summary.add(article)
+        processes = processes or os.cpu_count() or 1
+        if processes > 1 and len(files) >= PARALLEL_FROM_FILES:
+            context = multiprocessing.get_context("spawn")  # fork would copy the open store
+            with context.Pool(processes, _worker_init, (self.iris.base,)) as pool:
+                self._consume(files, pool.imap(_worker_map, files, chunksize=16), summary, on_file)
+        else:
+            self._consume(files, map(_guarded(self.map_file), files), summary, on_file)
         return summary
 
-    def _mapped(
-        self, files: list[Path], summary: IngestSummary, on_file: Callable[[Path], None] | None
-    ) -> Iterator[ArticleQuads]:
+    def _consume(
+        self,
+        files: list[Path],
+        results: Iterable[EncodedArticle | FactsError],
+        summary: IngestSummary,
+        on_file: Callable[[Path], None] | None,
+    ) -> None:
+        batch: list[EncodedArticle] = []
         seen: dict[str, Path] = {}
-        for path in files:
+        for path, result in zip(files, results, strict=True):
             if on_file is not None:
                 on_file(path)
-            try:
-                facts = read_facts_file(path)
-                first = seen.get(facts.article.id)
-                if first is not None:
-                    problem = f"article, field 'id': {facts.article.id!r} is already the id of {first}"
-                    raise FactsError(str(path), [problem])
-                text_length = _text_length(path, facts)
-                yield self.map(facts, str(path), text_length)
-                seen[facts.article.id] = path
-            except FactsError as exc:
-                summary.errors.append(str(exc))
+            if isinstance(result, FactsError):
+                summary.errors.append(str(result))
+                continue
+            first = seen.get(result.article_id)
+            if first is not None:
+                problem = f"article, field 'id': {result.article_id!r} is already the id of {first}"
+                summary.errors.append(str(FactsError(str(path), [problem])))
+                continue
+            seen[result.article_id] = path
+            batch.append(result)
+            if len(batch) >= BATCH_ARTICLES:
+                self._flush(batch, summary)
+                batch = []
+        self._flush(batch, summary)
+
+    def _flush(self, batch: list[EncodedArticle], summary: IngestSummary) -> None:
+        self.write(batch)
+        for article in batch:
+            summary.add(article)
+
+
+@dataclass(frozen=True)
+class EncodedArticle:
+    """An article's quads as N-Quads bytes: cheap to send between processes and to load."""
+
+    article_id: str
+    nquads: bytes
+    graphs: tuple[str, ...]
+    meta_subjects: tuple[str, ...]
+    fact_count: int
+    triple_count: int
+
+    @classmethod
+    def of(cls, article: ArticleQuads) -> EncodedArticle:
+        quads = [q for graph in article.graphs.values() for q in graph] + article.meta
+        return cls(
+            article.article_id,
+            serialize(quads, format=RdfFormat.N_QUADS),
+            tuple(article.graphs),
+            tuple(article.meta_subjects),
+            article.fact_count,
+            article.triple_count,
+        )
+
+
+def parse_nquads(data: bytes) -> Iterator[Quad]:
+    return parse(data, format=RdfFormat.N_QUADS)
+
+
+def _guarded(map_file: Callable[[Path], EncodedArticle]) -> Callable[[Path], EncodedArticle | FactsError]:
+    def run(path: Path) -> EncodedArticle | FactsError:
+        try:
+            return map_file(path)
+        except FactsError as exc:
+            return exc
+
+    return run
+
+
+_worker_ingestor: Ingestor | None = None
+
+
+def _worker_init(base_iri: str) -> None:
+    global _worker_ingestor
+    # Mapping needs no store; an in-memory one satisfies the constructor.
+    _worker_ingestor = Ingestor(Store(None), Iris(base_iri))
+
+
+def _worker_map(path: Path) -> EncodedArticle | FactsError:
+    assert _worker_ingestor is not None
+    return _guarded(_worker_ingestor.map_file)(path)
 
 
 def _text_length(path: Path, facts: ArticleFacts) -> int | None:
@@ -132,14 +222,3 @@ def _text_length(path: Path, facts: ArticleFacts) -> int | None:
         return len(text_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise FactsError(str(path), [f"article, field 'text_file': cannot read {text_path}: {exc}"]) from exc
-
-
-def _batches(items: Iterable[ArticleQuads], size: int) -> Iterator[list[ArticleQuads]]:
-    batch: list[ArticleQuads] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

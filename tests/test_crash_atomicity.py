@@ -29,7 +29,7 @@ def test_kill_9_mid_ingest_leaves_whole_articles(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         written = sum(f.stat().st_size for f in store_path.glob("*.log")) if store_path.exists() else 0
-        if written > 35_000_000:  # one batch of 200 articles is about 29 MB of log
+        if written > 35_000_000:  # a batch of 100 articles is about 15 MB of log
             break
         time.sleep(0.01)
     assert process.poll() is None, "the ingest finished before it could be killed"
