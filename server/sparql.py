@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, render_template, request
 
 from kg import formats
 from kg.query import QueryJob, QueryResult, query_form, result_kind
-from server import description, negotiation, pages, state
+from server import description, negotiation, state
 from server.auth import require_writer
 from server.protocol import (
     FORM,
@@ -116,8 +116,13 @@ def service_description() -> Response:
     )
     endpoint = request.base_url
     if chosen == negotiation.HTML:
-        body = pages.query_page(endpoint)
+        body = query_page(endpoint)
         return Response(body, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
     assert not isinstance(chosen, str)
     body = description.serialized(endpoint, ng.settings, chosen.name)
     return Response(body, content_type=chosen.content_type, headers={"Vary": "Accept"})
+
+
+def query_page(endpoint: str) -> str:
+    """The HTML for a browser that opens the endpoint without a query (a placeholder page)."""
+    return render_template("sparql.html", endpoint=endpoint)
