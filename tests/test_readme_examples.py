@@ -1,0 +1,33 @@
+"""The README is checked: its example queries give the output it shows, every setting is documented."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from kg.config import describe_settings
+from kg.query_output import write_result
+from kg.store import Store
+from tests.conftest import PROJECT_ROOT
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLES = re.findall(r"\$ kg query --file (docs/examples/\S+)\n(.*?)```", README, flags=re.S)
+
+
+def test_readme_has_examples() -> None:
+    assert len(EXAMPLES) >= 3
+
+
+@pytest.mark.parametrize(("path", "shown"), EXAMPLES, ids=[p for p, _ in EXAMPLES])
+def test_readme_example_output_is_real(seeded: Store, path: str, shown: str) -> None:
+    query = (PROJECT_ROOT / path).read_text(encoding="utf-8")
+    out = io.StringIO()
+    write_result(seeded.query(query), "table", out)
+    assert out.getvalue() == shown
+
+
+@pytest.mark.parametrize("env", [row[1] for row in describe_settings()])
+def test_every_setting_is_documented(env: str) -> None:
+    assert f"`{env}`" in README
