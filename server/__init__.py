@@ -57,6 +57,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(graph_store.blueprint)
+    from server import pages  # linked-data pages: entities, search, ontology, VoID
+
+    app.register_blueprint(pages.blueprint)
 
     @app.before_request
     def limit_query_string() -> None:
