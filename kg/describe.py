@@ -134,6 +134,11 @@ class TimelineEntry:
     sources: tuple[Source, ...]
     claimed_by: tuple[str, ...] = ()
     reported_by: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)  # of counterparts and claimants
+
+    def name_of(self, iri: str) -> str:
+        """The label of a counterpart or claimant of the event."""
+        return self.labels.get(iri) or short_name(iri)
 
 
 def short_name(iri: str) -> str:
@@ -274,6 +279,7 @@ def timeline(store: Store, iris: Iris, iri: str) -> list[TimelineEntry]:
             sources=tuple(sources(store, iris, sorted(graphs)).values()),
             claimed_by=tuple(v.value for v in desc.values(str(NG.claimedBy))),
             reported_by=tuple(v.value for v in desc.values(str(NG.reportedBy))),
+            labels=desc.labels,
         ))
     entries.sort(key=lambda e: (e.date or "9999", e.label))
     return entries
