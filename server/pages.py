@@ -371,19 +371,19 @@ BUILTIN_EXAMPLES: tuple[tuple[str, str], ...] = (
 )
 
 
-def readme_examples(path: Path | None = None) -> list[tuple[str, str]]:
-    """The ```sparql blocks of README.md, titled by the nearest heading or text line before them."""
-    path = path or Path(__file__).resolve().parent.parent / "README.md"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return []
+def readme_examples(folder: Path | None = None) -> list[tuple[str, str]]:
+    """The README's example queries (docs/examples/*.rq), titled by their first comment line."""
+    folder = folder or Path(__file__).resolve().parent.parent / "docs" / "examples"
     found = []
-    for m in re.finditer(r"```sparql\n(.*?)```", text, re.DOTALL):
-        before = [line.strip("#*: ").strip() for line in text[: m.start()].splitlines() if line.strip()]
-        title = before[-1] if before else f"Example {len(found) + 1}"
-        body = "\n".join(line for line in m.group(1).splitlines() if not line.upper().startswith("PREFIX"))
-        found.append((title[:80], body.strip()))
+    for path in sorted(folder.glob("*.rq")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        comments = [line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")]
+        # The page prefills every prefix, so the example shows only its own lines.
+        body = "\n".join(line for line in text.splitlines() if not line.upper().startswith("PREFIX"))
+        found.append(((comments[0] if comments else path.stem)[:90], body.strip()))
     return found
 
 

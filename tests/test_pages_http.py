@@ -243,4 +243,5 @@ def test_query_page_is_served_to_browsers(site):
     html = response.text
     assert "<textarea" in html and f"PREFIX ng: &lt;{NG}&gt;" in html
     assert 'id="examples"' in html and "Who met whom" in html
+    assert "Which states called for a ceasefire, and to whom?" in html  # the README's examples
     assert "query.js" in html
