@@ -6,11 +6,11 @@ import io
 import re
 
 import pytest
+from conftest import PROJECT_ROOT
 
 from kg.config import describe_settings
 from kg.query_output import write_result
 from kg.store import Store
-from tests.conftest import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLES = re.findall(r"\$ kg query --file (docs/examples/\S+)\n(.*?)```", README, flags=re.S)
