@@ -27,19 +27,18 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg import formats
+from kg import federation, formats
 from kg.config import Settings
 from kg.errors import (
     KgError,
     QueryEvaluationError,
     QuerySyntaxError,
     QueryTimeoutError,
-    ServiceNotAllowedError,
 )
 from kg.formats import Format
 from kg.store import Store
@@ -164,16 +163,7 @@ def check_services(sparql: str, allowed: tuple[str, ...]) -> bool:
 
     :raises ServiceNotAllowedError: for an endpoint outside the allowlist or a variable one.
     """
-    if "service" not in sparql.lower():
-        return False
-    targets = service_targets(sparql)
-    for target in targets:
-        if not any(target.startswith(prefix) for prefix in allowed):
-            raise ServiceNotAllowedError(
-                f"SERVICE {target} is not allowed; this endpoint may call: "
-                + (", ".join(allowed) or "nothing")
-            )
-    return bool(targets)
+    return bool(federation.check_services(sparql, allowed))
 
 
 def with_using(update: str, graphs: tuple[str, ...], named: tuple[str, ...]) -> str:
@@ -369,6 +359,8 @@ class QueryEngine:
             # pyoxigraph has no timeout per SERVICE call: bound the whole query instead.
             limit = min(limit, self.settings.service_timeout)
         try:
+            if uses_service:  # remote calls go out here, with our time limit and User-Agent
+                job = replace(job, sparql=federation.call_services(job.sparql, self.settings, job.base_iri))
             kind, fmt, chunks = self._execute(job, time.monotonic() + limit)
         except QueryEvaluationError as exc:
             if uses_service and type(exc) is QueryEvaluationError:
@@ -421,6 +413,8 @@ class QueryEngine:
         :raises QuerySyntaxError: when it does not parse, nests too deeply or mixes datasets.
         """
         check_nesting(sparql)
+        federation.check_loads(sparql, self.settings.allowed_services)
+        sparql = federation.call_services(sparql, self.settings, base_iri)
         text = with_using(sparql, using_graphs, using_named_graphs)
         self.write(lambda store: store.update(text, base_iri=base_iri))
 
@@ -605,7 +599,7 @@ class ProcessPoolEngine(QueryEngine):
         # forkserver would re-run the server's __main__ in the child.
         ours, theirs = socket.socketpair()
         process = subprocess.Popen(
-            [sys.executable, "-c", f"import kg.query as q; q._worker_main({theirs.fileno()})"],
+            [_python(), "-c", f"import kg.query as q; q._worker_main({theirs.fileno()})"],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
             cwd=str(Path(__file__).resolve().parent.parent),
@@ -693,6 +687,15 @@ class ProcessPoolEngine(QueryEngine):
                 worker.process.kill()
                 worker.process.wait()
         shutil.rmtree(self._dir)
+
+
+def _python() -> str:
+    """The Python interpreter to start workers with (sys.executable is the host program
+    when a server such as uWSGI embeds Python)."""
+    if Path(sys.executable).name.startswith("python"):
+        return sys.executable
+    candidate = Path(sys.exec_prefix) / "bin" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    return str(candidate) if candidate.exists() else "python3"
 
 
 class _Stream:

@@ -72,9 +72,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @app.after_request
     def cors(response: Response) -> Response:
         # Browser clients (YASGUI, Comunica) call the endpoint from other origins.
-        response.headers.extend(
-            {k: v for k, v in CORS_HEADERS.items() if k not in response.headers}
-        )
+        headers = response.headers
+        for key, value in CORS_HEADERS.items():
+            if key not in headers:
+                headers[key] = value
         return response
 
     app.register_error_handler(ProtocolError, error_response)
