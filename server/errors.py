@@ -44,7 +44,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (RdfFormatError, 400),
     (FactsError, 400),
     (ResolutionError, 400),
-    (ServiceNotAllowedError, 403),
+    (ServiceNotAllowedError, 400),
     (QueryTimeoutError, 503),
     (ServiceError, 502),
     (EngineCrashError, 400),
