@@ -101,7 +101,8 @@ def wrk(url: str, query: str, connections: int, seconds: float, cold: bool) -> d
         script.write(LUA.format(path=path.replace('"', '\\"'), cold="true" if cold else "false"))
     try:
         out = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "-s", script.name,
+            ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "60s",
+             "--latency", "-s", script.name,
              f"{parsed.scheme}://{parsed.netloc}"],
             capture_output=True, text=True, check=True, timeout=seconds + 60,
         ).stdout
@@ -205,8 +206,9 @@ def run(ours: str, theirs: str | None, seconds: float, warm: bool) -> None:
                         f"{mine['p50']:>8.2f} {mine['p99']:>8.2f}")
                 if theirs:
                     peer = wrk(theirs, query, connections, seconds, cold)
+                    ratio = mine["rps"] / peer["rps"] if peer["rps"] else float("nan")
                     line += (f" {peer['rps']:>11.0f} {peer['p50']:>8.2f} {peer['p99']:>8.2f} "
-                             f"{mine['rps'] / peer['rps']:>6.2f}")
+                             f"{ratio:>6.2f}")
                 if mine["errors"]:
                     line += f"  ({mine['errors']:.0f} errors!)"
                 print(line, flush=True)
