@@ -245,5 +245,32 @@ def serve(ctx: _Context, allowed_services: tuple[str, ...], **options: Any) -> N
     run(settings)
 
 
+@main.command()
+@click.option(
+    "--endpoint", default="https://query.wikidata.org/sparql", show_default=True,
+    help="SPARQL endpoint to pull the facts from.",
+)
+@click.option(
+    "--property", "properties", multiple=True,
+    help="Wikidata property to pull, e.g. P36 (repeatable; default: capital, population, heads "
+    "of state and government, official language, currency).",
+)
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per request.")
+@pass_context
+def enrich(ctx: _Context, endpoint: str, properties: tuple[str, ...], timeout: float) -> None:
+    """Copy Wikidata facts about our linked entities into the graph {base}graph/enrichment/wikidata."""
+    from kg.enrich import PROPERTIES
+    from kg.enrich import enrich as run_enrich
+
+    summary = run_enrich(
+        ctx.store(), ctx.settings, endpoint=endpoint, properties=properties or tuple(PROPERTIES),
+        timeout=timeout,
+    )
+    click.echo(
+        f"{summary.triples} triple(s) about {summary.entities} linked entities from "
+        f"{summary.endpoint} in <{summary.graph}>"
+    )
+
+
 if __name__ == "__main__":
     main()
