@@ -61,19 +61,28 @@ def load_dataset(store_path: Path) -> None:
 
 @contextmanager
 def running_server(folder: Path, **settings: str) -> Iterator[Server]:
-    """Start `python -m server.serve` on a free port with NEWSGRAPH_* settings; stop it after."""
+    """Our server over the test dataset, with write token and loopback SERVICE allowed."""
     store_path = folder / "store"
     load_dataset(store_path)
+    defaults = {
+        "autoload": "false",
+        "workers": "2",
+        "write_token": TOKEN,
+        "allowed_services": "http://127.0.0.1:",
+    }
+    with serve_newsgraph(folder, store_path, **{**defaults, **settings}) as server:
+        yield server
+
+
+@contextmanager
+def serve_newsgraph(folder: Path, store_path: Path, **settings: str) -> Iterator[Server]:
+    """Start `python -m server.serve` on a free port with NEWSGRAPH_* settings; stop it after."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_")}
     env.update({
         "NEWSGRAPH_STORE": str(store_path),
         "NEWSGRAPH_HOST": "127.0.0.1",
         "NEWSGRAPH_PORT": str(port),
-        "NEWSGRAPH_AUTOLOAD": "false",
-        "NEWSGRAPH_WORKERS": "2",
-        "NEWSGRAPH_WRITE_TOKEN": TOKEN,
-        "NEWSGRAPH_ALLOWED_SERVICES": "http://127.0.0.1:",
         **{"NEWSGRAPH_" + k.upper(): v for k, v in settings.items()},
     })
     log = folder / "server.log"
@@ -84,25 +93,31 @@ def running_server(folder: Path, **settings: str) -> Iterator[Server]:
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
-        _wait_until_up(server)
+        wait_for(server.sparql + "?query=ASK%7B%7D", process, log, timeout=60)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
-def _wait_until_up(server: Server, timeout: float = 30.0) -> None:
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
+    """Poll ``url`` until it answers; fail with the server's log if it exits or times out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited: {server.log.read_text()}")
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited: {log.read_text()}")
         try:
-            with urllib.request.urlopen(server.sparql + "?query=ASK%7B%7D", timeout=2):
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.1)
-    raise RuntimeError(f"the server did not start in {timeout} s: {server.log.read_text()}")
+    raise RuntimeError(f"{url} did not start in {timeout} s: {log.read_text()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server process, killing it if it does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -15,31 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from endpoint_server import PROJECT_ROOT, free_port
+from endpoint_server import free_port, serve_newsgraph, stop, wait_for
 
 STANDIN_DATA = Path(__file__).resolve().parent / "data" / "wikidata-standin"
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not start in {timeout} s: {log.read_text()}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @contextmanager
@@ -56,7 +32,7 @@ def wikidata_standin(folder: Path) -> Iterator[str]:
             [binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        _wait_for(base + "/query?query=ASK%7B%7D", process, log)
+        wait_for(base + "/query?query=ASK%7B%7D", process, log)
         for name in ("countries.ttl", "heads-of-state.ttl"):
             request = urllib.request.Request(
                 base + "/store?default", data=(STANDIN_DATA / name).read_bytes(), method="POST",
@@ -66,37 +42,18 @@ def wikidata_standin(folder: Path) -> Iterator[str]:
                 pass
         yield base + "/query"
     finally:
-        _stop(process)
+        stop(process)
 
 
 @contextmanager
 def newsgraph_server(folder: Path, **settings: str) -> Iterator[str]:
     """Our server on the seed data (autoloaded into an empty store); yields its /sparql URL."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_")}
-    env.update({
-        "NEWSGRAPH_STORE": str(folder / "store"),
-        "NEWSGRAPH_HOST": "127.0.0.1",
-        "NEWSGRAPH_PORT": str(port),
-        "NEWSGRAPH_WORKERS": "1",
-        **{"NEWSGRAPH_" + k.upper(): v for k, v in settings.items()},
-    })
-    log = folder / "newsgraph.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.serve"], cwd=PROJECT_ROOT, env=env,
-            stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        _wait_for(url + "?query=ASK%7B%7D", process, log, timeout=60)
-        yield url
-    finally:
-        _stop(process)
+    with serve_newsgraph(folder, folder / "store", workers="1", **settings) as server:
+        yield server.sparql
 
 
-class Trap:
-    """A listening socket on 127.0.0.1 that counts the connections it receives."""
+class _Listener:
+    """A socket listening on 127.0.0.1 whose connections a thread hands to ``handle``."""
 
     def __init__(self) -> None:
         self._sock = socket.socket()
@@ -104,7 +61,6 @@ class Trap:
         self._sock.listen(16)
         self._sock.settimeout(0.2)
         self.port = self._sock.getsockname()[1]
-        self.connections = 0
         self._running = True
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
@@ -121,57 +77,51 @@ class Trap:
                 continue
             except OSError:
                 return
-            self.connections += 1
-            conn.close()
+            self.handle(conn)
 
-    def close(self) -> None:
+    def handle(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def close(self, wait: float = 2.0) -> None:
         self._running = False
-        self._thread.join(timeout=2)
+        self._thread.join(timeout=wait)
         self._sock.close()
 
 
-class SlowEndpoint:
-    """An HTTP endpoint on 127.0.0.1 that records request headers and never answers in time."""
+class Trap(_Listener):
+    """Counts the connections it receives: a refused SERVICE must cause none."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        super().__init__()
+
+    def handle(self, conn: socket.socket) -> None:
+        self.connections += 1
+        conn.close()
+
+
+class SlowEndpoint(_Listener):
+    """Records request headers and never answers in time."""
 
     def __init__(self, delay: float) -> None:
-        self._sock = socket.socket()
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(16)
-        self._sock.settimeout(0.2)
-        self.port = self._sock.getsockname()[1]
         self.delay = delay
         self.requests: list[str] = []
-        self._running = True
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/sparql"
+    def handle(self, conn: socket.socket) -> None:
+        conn.settimeout(2)
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data and len(data) < 65536:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError:
+            pass  # a client that hangs up early still counts as a request
+        self.requests.append(data.decode("latin-1"))
+        time.sleep(self.delay)
+        conn.close()
 
-    def _serve(self) -> None:
-        while self._running:
-            try:
-                conn, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            conn.settimeout(2)
-            data = b""
-            try:
-                while b"\r\n\r\n" not in data and len(data) < 65536:
-                    chunk = conn.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
-            except OSError:
-                pass
-            self.requests.append(data.decode("latin-1"))
-            time.sleep(self.delay)
-            conn.close()
-
-    def close(self) -> None:
-        self._running = False
-        self._thread.join(timeout=self.delay + 2)
-        self._sock.close()
+    def close(self, wait: float = 2.0) -> None:
+        super().close(wait=self.delay + wait)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import gc
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.store import Store
-from tests.endpoint_server import PROJECT_ROOT, Server, _wait_until_up, free_port
+from tests.endpoint_server import Server, serve_newsgraph
 
 BASE = "https://w3id.org/newsgraph/"
 NG = "https://w3id.org/newsgraph/ontology#"
@@ -44,24 +41,5 @@ def running_site(folder: Path, seeded_store_path: Path) -> Iterator[Server]:
     """`python -m server.serve` on a free port over a copy of the seeded store."""
     store_path = folder / "store"
     _prepare(seeded_store_path, store_path)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_")}
-    env.update({
-        "NEWSGRAPH_STORE": str(store_path), "NEWSGRAPH_HOST": "127.0.0.1",
-        "NEWSGRAPH_PORT": str(port), "NEWSGRAPH_AUTOLOAD": "false", "NEWSGRAPH_WORKERS": "1",
-    })
-    log = folder / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "server.serve"], cwd=PROJECT_ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    try:
-        _wait_until_up(server)
+    with serve_newsgraph(folder, store_path, autoload="false", workers="1") as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
