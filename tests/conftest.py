@@ -12,6 +12,17 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
 SEED_ARTICLE = SHARED / "seed" / "article-001.txt"
 
+# The smallest useful facts file: one article, one meeting of two gazetteer persons.
+MEETING_FACTS = """
+article: {id: test-1, title: A test article, publisher: Reuters, published: 2025-06-23}
+facts:
+  - key: meeting
+    type: Meeting
+    label: Putin meets Araghchi
+    date: Monday
+    participant: [Vladimir Putin, Abbas Araghchi]
+"""
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:

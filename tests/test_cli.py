@@ -9,17 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import MEETING_FACTS
 from rdflib import Dataset
 
-FACTS = """
-article: {id: cli-test, title: A CLI test article, publisher: Reuters, published: 2025-06-23}
-facts:
-  - key: meeting
-    type: Meeting
-    label: Putin meets Araghchi
-    date: Monday
-    participant: [Vladimir Putin, Abbas Araghchi]
-"""
+FACTS = MEETING_FACTS.replace("test-1", "cli-test")
 
 
 def kg(store: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import MEETING_FACTS
 
 from kg.config import Settings
 from kg.errors import FactsError
@@ -13,15 +14,7 @@ from kg.pipeline import Ingestor
 from kg.sources.facts_yaml import parse_facts
 from kg.store import Store
 
-GOOD = """
-article: {id: test-1, title: A test article, publisher: Reuters, published: 2025-06-23}
-facts:
-  - key: meeting
-    type: Meeting
-    label: Putin meets Araghchi
-    date: Monday
-    participant: [Vladimir Putin, Abbas Araghchi]
-"""
+GOOD = MEETING_FACTS
 
 
 def problems(text: str) -> list[str]:

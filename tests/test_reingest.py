@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import MEETING_FACTS
+
 from kg.config import Settings
 from kg.iris import Iris
 from kg.pipeline import Ingestor
 from kg.store import Store
 
-FACTS = """
-article: {id: test-1, title: A test article, publisher: Reuters, published: 2025-06-23}
-facts:
-  - key: meeting
-    type: Meeting
-    label: Putin meets Araghchi
-    date: Monday
-    participant: [Vladimir Putin, Abbas Araghchi]
-"""
+FACTS = MEETING_FACTS
 
 
 def snapshot(store: Store) -> set[str]:
