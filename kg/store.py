@@ -141,15 +141,16 @@ class Store:
     def write(
         self,
         *,
-        replace: Mapping[str, Iterable[ox.Quad]] | None = None,
+        replace: Mapping[str | None, Iterable[ox.Quad]] | None = None,
         clear_subjects: Mapping[str, Iterable[str]] | None = None,
         insert: Iterable[ox.Quad] = (),
     ) -> None:
         """Apply a change in one transaction: after a crash the store holds all of it or none.
 
-        ``replace`` maps named graphs to their new content; ``clear_subjects`` removes every
-        triple of the given subjects from the given graph; ``insert`` adds quads (graph taken
-        from each quad). One SPARQL update, which Oxigraph runs as one transaction.
+        ``replace`` maps graphs (None: the default graph) to their new content;
+        ``clear_subjects`` removes every triple of the given subjects from the given graph;
+        ``insert`` adds quads (graph taken from each quad). One SPARQL update, which Oxigraph
+        runs as one transaction.
         """
         update = write_update(replace or {}, clear_subjects or {}, insert)
         if update:
@@ -158,10 +159,6 @@ class Store:
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
         self._store.extend(quads)
-
-    def drop_graph(self, graph: str) -> None:
-        if self.has_graph(graph):
-            self._store.remove_graph(ox.NamedNode(graph))
 
     def bulk_load(
         self, source: str | Path | IO[bytes], media_type: str, *, graph: str | None = None,
@@ -281,34 +278,26 @@ class Store:
 
     def replace_graph(self, graph: str | None, quads: Iterable[ox.Quad]) -> None:
         """Replace one graph (None: the default graph) with the given quads, in one transaction."""
-        drop = "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>"
-        body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
-        if not body:
-            self.update(drop)
-            return
-        scope = body if graph is None else f"GRAPH <{graph}> {{\n{body} .\n}}"
-        self.update(f"{drop} ;\nINSERT DATA {{\n{scope}\n}}")
+        self.write(replace={graph: quads})
 
     def clear_graph(self, graph: str | None) -> None:
         """Remove every triple of one graph (None: the default graph); a named graph disappears."""
         if graph is None:
             self._store.clear_graph(ox.DefaultGraph())
-        else:
-            self.drop_graph(graph)
+        elif self.has_graph(graph):
+            self._store.remove_graph(ox.NamedNode(graph))
 
-    @property
-    def oxigraph(self) -> ox.Store:
-        """The underlying pyoxigraph store, for code paths that must stream its results."""
-        return self._store
 
 
 def write_update(
-    replace: Mapping[str, Iterable[ox.Quad]],
+    replace: Mapping[str | None, Iterable[ox.Quad]],
     clear_subjects: Mapping[str, Iterable[str]],
     insert: Iterable[ox.Quad],
 ) -> str:
     """The SPARQL update behind Store.write."""
-    operations = [f"DROP SILENT GRAPH <{graph}>" for graph in replace]
+    operations = [
+        "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>" for graph in replace
+    ]
     for graph, subjects in clear_subjects.items():
         values = " ".join(f"<{s}>" for s in subjects)
         if values:
