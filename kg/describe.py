@@ -155,11 +155,11 @@ def describe(store: Store, iris: Iris, iri: str) -> Description:
     target = ox.NamedNode(iri)
     desc = Description(iri)
     outgoing: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
-    for q in store.oxigraph.quads_for_pattern(target, None, None, None):
+    for q in store.quads(subject=iri):
         if isinstance(q.graph_name, ox.NamedNode):
             outgoing.setdefault((q.predicate.value, q.object), []).append(q.graph_name.value)
     incoming: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
-    for n, q in enumerate(store.oxigraph.quads_for_pattern(None, None, target, None)):
+    for n, q in enumerate(store.quads(obj=target)):
         if n >= MAX_INCOMING:
             desc.incoming_truncated = True
             break
@@ -181,8 +181,8 @@ def describe(store: Store, iris: Iris, iri: str) -> Description:
 def has_statements(store: Store, iri: str) -> bool:
     """Whether the graph holds any triple with iri as subject or object."""
     node = ox.NamedNode(iri)
-    return any(True for _ in store.oxigraph.quads_for_pattern(node, None, None, None)) or any(
-        True for _ in store.oxigraph.quads_for_pattern(None, None, node, None)
+    return any(True for _ in store.quads(subject=iri)) or any(
+        True for _ in store.quads(obj=node)
     )
 
 
@@ -190,7 +190,7 @@ def labels(store: Store, iri_list: Iterable[str]) -> dict[str, str]:
     """English (else any) rdfs:label of each IRI that has one."""
     found: dict[str, tuple[int, str]] = {}
     for iri in iri_list:
-        for q in store.oxigraph.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS_LABEL), None, None):
+        for q in store.quads(subject=iri, predicate=RDFS_LABEL):
             if not isinstance(q.object, ox.Literal):
                 continue
             rank = 0 if q.object.language == "en" else 1 if not q.object.language else 2
@@ -289,7 +289,7 @@ def describe_light(store: Store, iri: str) -> Description:
     """Only the outgoing statements of iri and labels of what they link (for lists)."""
     desc = Description(iri)
     found: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
-    for q in store.oxigraph.quads_for_pattern(ox.NamedNode(iri), None, None, None):
+    for q in store.quads(subject=iri):
         if isinstance(q.graph_name, ox.NamedNode):
             found.setdefault((q.predicate.value, q.object), []).append(q.graph_name.value)
     desc.outgoing = [Statement(p, v, tuple(sorted(g))) for (p, v), g in found.items()]
@@ -413,7 +413,7 @@ def article_facts(store: Store, iris: Iris, article: str) -> ArticleFacts:
     graph = ox.NamedNode(iris.article_graph(ref.slug))
     types: dict[str, list[str]] = {}
     mentioned: dict[str, None] = {}
-    for q in store.oxigraph.quads_for_pattern(None, None, None, graph):
+    for q in store.quads(graph=graph.value):
         if not isinstance(q.subject, ox.NamedNode) or "#" in q.subject.value:
             continue  # evidence spans are shown with their facts, not as facts of their own
         subject = q.subject.value
