@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pyoxigraph import NamedNode
+
 from kg.store import Store
 from kg.vocab import NG, PREFIXES
 
@@ -13,19 +15,23 @@ class DatasetStats:
     quads: int
     graphs: int
     articles: int
-    by_type: list[tuple[str, int]]
+    class_counts: dict[str, int]  # class IRI -> distinct instances (asserted and inferred)
+
+    @property
+    def by_type(self) -> list[tuple[str, int]]:
+        """(prefixed class name, count): ontology classes first, then most instances first."""
+        named = [(_short(iri), n) for iri, n in self.class_counts.items()]
+        return sorted(named, key=lambda item: (not item[0].startswith("ng:"), -item[1], item[0]))
 
 
 def dataset_stats(store: Store) -> DatasetStats:
     """Quads, named graphs, articles and instances per class (ontology classes first, most first)."""
     rows = store.select(
-        "SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n) ?type",
+        "SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type",
         union_default_graph=True,
     )
-    by_type = [(_short(r["type"].value), int(r["n"].value)) for r in rows]
-    by_type.sort(key=lambda item: (not item[0].startswith("ng:"), -item[1], item[0]))
-    articles = dict(by_type).get(_short(str(NG.Article)), 0)
-    return DatasetStats(len(store), len(store.named_graphs()), articles, by_type)
+    counts = {r["type"].value: int(r["n"].value) for r in rows if isinstance(r["type"], NamedNode)}
+    return DatasetStats(len(store), len(store.named_graphs()), counts.get(str(NG.Article), 0), counts)
 
 
 def _short(iri: str) -> str:

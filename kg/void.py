@@ -58,13 +58,12 @@ def void_triples(store: Store, iris: Iris, *, document: str, endpoint: str, dump
         f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{iris.base}id/")) }}'
     )
     t.append(ox.Triple(dataset, _v("entities"), _int(int(entities[0]["n"].value) if entities else 0)))
-    classes = store.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")
-    for n, row in enumerate(classes):
+    for n, (cls, count) in enumerate(sorted(stats.class_counts.items())):
         part = ox.NamedNode(f"{document}#class-{n}")
         t += [
             ox.Triple(dataset, _v("classPartition"), part),
-            ox.Triple(part, _v("class"), row["c"]),
-            ox.Triple(part, _v("entities"), _int(int(row["n"].value))),
+            ox.Triple(part, _v("class"), ox.NamedNode(cls)),
+            ox.Triple(part, _v("entities"), _int(count)),
         ]
     links = store.select(
         f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{OWL_SAME_AS}> ?o FILTER(STRSTARTS(STR(?o), "{WIKIDATA}")) }}'
