@@ -135,7 +135,11 @@ def query(ctx: _Context, sparql: str | None, query_file: Any, output_format: str
 
     if (sparql is None) == (query_file is None):
         _fail("give the query either as an argument or with --file")
+    from kg.federation import call_services
+
     text = sparql if sparql is not None else query_file.read()
+    # The same SERVICE policy as the endpoint: allowlist, time limit, our User-Agent.
+    text = call_services(text, ctx.settings)
     result = ctx.store().query(text, union_default_graph=ctx.settings.union_default_graph)
     write_result(result, output_format, sys.stdout)
 

@@ -77,11 +77,6 @@ _UPDATE = re.compile(
     _PROLOGUE + r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
 )
 _UNARY_RUN = re.compile(r"(?:[!+\-^]\s*){" + str(MAX_NESTING) + ",}")
-_SERVICE = re.compile(
-    r"\bSERVICE\s+(?:SILENT\s+)?(<[^>]*>|[A-Za-z][\w.\-]*:[\w.\-]*|:[\w.\-]*|[?$]\w+)",
-    re.IGNORECASE,
-)
-_PREFIX_DECL = re.compile(r"PREFIX\s*([\w.\-]*):\s*<([^>]*)>", re.IGNORECASE)
 _VOLATILE = re.compile(r"\b(SERVICE|RAND|NOW|UUID|STRUUID|BNODE)\b", re.IGNORECASE)
 _TOP_WHERE = re.compile(r"\b(DELETE\s+)?WHERE\b", re.IGNORECASE)
 _HAS_USING = re.compile(r"\b(USING|WITH)\b", re.IGNORECASE)
@@ -138,24 +133,6 @@ def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
         raise QuerySyntaxError(
             f"the query is nested more than {limit} levels deep; flatten it"
         )
-
-
-def service_targets(sparql: str) -> list[str]:
-    """The endpoints a query's SERVICE clauses call (variables are returned as written)."""
-    blank = _blank_opaque(sparql)
-    prefixes = dict(_PREFIX_DECL.findall(sparql))
-    targets = []
-    for match in _SERVICE.finditer(blank):
-        start, end = match.span(1)
-        written = sparql[start:end]
-        if written.startswith("<"):
-            targets.append(written[1:-1])
-        elif written[0] in "?$":
-            targets.append(written)
-        else:
-            prefix, _, local = written.partition(":")
-            targets.append(prefixes.get(prefix, written[: len(prefix) + 1]) + local)
-    return targets
 
 
 def check_services(sparql: str, allowed: tuple[str, ...]) -> bool:

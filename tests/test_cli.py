@@ -134,3 +134,9 @@ def test_validate_fails_with_a_report_on_a_broken_fact(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "http://example.org/e" in result.stdout
     assert "does not conform" in result.stdout
+
+
+def test_query_refuses_a_service_outside_the_allowlist(store: Path) -> None:
+    result = kg(store, "query", "SELECT * { SERVICE <http://169.254.169.254/sparql> { ?s ?p ?o } }")
+    assert result.returncode == 2
+    assert "169.254.169.254" in result.stderr and "NEWSGRAPH_ALLOWED_SERVICES" in result.stderr

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import QuerySyntaxError
+from kg.federation import service_clauses
 from kg.query import (
     check_nesting,
     looks_like_update,
     query_form,
-    service_targets,
     with_using,
 )
 from server.protocol import (
@@ -142,13 +142,13 @@ def test_brackets_in_strings_do_not_count() -> None:
     check_nesting('SELECT * WHERE { ?s ?p "' + "{" * 5000 + '" }')
 
 
-def test_service_targets() -> None:
+def test_service_targets_are_found_outside_comments() -> None:
     text = (
         "PREFIX wd: <https://query.wikidata.org/>\n"
         "SELECT * { SERVICE <http://127.0.0.1:1/sparql> { ?a ?b ?c } "
         "SERVICE SILENT wd:sparql { ?d ?e ?f } SERVICE ?x { } # SERVICE <http://no>\n}"
     )
-    assert service_targets(text) == [
+    assert [c.target or c.written for c in service_clauses(text)] == [
         "http://127.0.0.1:1/sparql", "https://query.wikidata.org/sparql", "?x"
     ]
 
