@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from kg import formats
-from kg.query import QueryJob, QueryResult, query_form, result_kind
+from kg.query import QueryJob, QueryResult
+from kg.sparql_text import query_form, result_kind
 from server import description, negotiation, state
 from server.auth import require_writer
 from server.protocol import (

@@ -6,7 +6,7 @@ import pytest
 
 from kg.errors import QuerySyntaxError
 from kg.federation import service_clauses
-from kg.query import (
+from kg.sparql_text import (
     check_nesting,
     looks_like_update,
     query_form,

@@ -1,0 +1,119 @@
+"""Reading SPARQL text without running it: its form, whether it is an update, how deep it
+nests, and the protocol's USING clauses. No parser: pyoxigraph's is only reachable by running.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from kg import formats
+from kg.errors import QuerySyntaxError
+
+MAX_NESTING = 300  # pyoxigraph's parser overflows its stack somewhere between 2,000 and 5,000
+
+# Strings, IRIs and comments, so that brackets and keywords inside them do not count.
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_PROLOGUE = r"(?:\s+|BASE\s*<[^>]*>|PREFIX\s*[\w.\-]*:\s*<[^>]*>)*"
+_FORM = re.compile(_PROLOGUE + r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
+_UPDATE = re.compile(
+    _PROLOGUE + r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
+)
+_UNARY_RUN = re.compile(r"(?:[!+\-^]\s*){" + str(MAX_NESTING) + ",}")
+_TOP_WHERE = re.compile(r"\b(DELETE\s+)?WHERE\b", re.IGNORECASE)
+_HAS_USING = re.compile(r"\b(USING|WITH)\b", re.IGNORECASE)
+
+
+def _blank_opaque(sparql: str) -> str:
+    """The query with strings, IRIs and comments blanked out (positions and <> kept)."""
+    return _OPAQUE.sub(_blank, sparql)
+
+
+def _blank(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text.startswith("<"):
+        return "<" + " " * (len(text) - 2) + ">"
+    return " " * len(text)
+
+
+def _without_comments(sparql: str) -> str:
+    return _OPAQUE.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0), sparql)
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK (upper case), or None when it is not a query."""
+    match = _FORM.match(_without_comments(sparql))
+    return match.group(1).upper() if match else None
+
+
+def result_kind(form: str | None) -> str:
+    """The kg.formats kind of the result of a query form (SELECT when unknown)."""
+    return {"ASK": formats.BOOLEAN, "CONSTRUCT": formats.GRAPH, "DESCRIBE": formats.GRAPH}.get(
+        form or "", formats.SOLUTIONS
+    )
+
+
+def looks_like_update(sparql: str) -> bool:
+    """Whether the text starts like a SPARQL Update rather than a query."""
+    return _UPDATE.match(_without_comments(sparql)) is not None
+
+
+def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
+    """Refuse text nested deeper than limit, which would overflow the parser's stack.
+
+    :raises QuerySyntaxError: when brackets or unary operators nest deeper than limit.
+    """
+    blank = _blank_opaque(sparql)
+    depth = deepest = 0
+    for char in re.sub(r"[^(){}\[\]]+", "", blank):
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    if deepest > limit or _UNARY_RUN.search(blank):
+        raise QuerySyntaxError(
+            f"the query is nested more than {limit} levels deep; flatten it"
+        )
+
+
+def with_using(update: str, graphs: tuple[str, ...], named: tuple[str, ...]) -> str:
+    """The update with USING / USING NAMED clauses for the protocol's using-graph-uri.
+
+    :raises QuerySyntaxError: when the update already names its dataset (USING or WITH).
+    """
+    if not graphs and not named:
+        return update
+    blank = _blank_opaque(update)
+    if _HAS_USING.search(blank):
+        raise QuerySyntaxError(
+            "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH"
+        )
+    clause = " ".join([f"USING <{g}>" for g in graphs] + [f"USING NAMED <{g}>" for g in named])
+    depths = list(itertools.accumulate(
+        1 if c in "{" else -1 if c == "}" else 0 for c in blank
+    ))
+    pieces, last = [], 0
+    for match in _TOP_WHERE.finditer(blank):
+        if match.group(1) or (match.start() and depths[match.start() - 1] != 0):
+            continue  # DELETE WHERE has no dataset clause; a nested WHERE is not a Modify's
+        pieces.append(update[last:match.start()] + clause + " ")
+        last = match.start()
+    return "".join(pieces) + update[last:]
+
+
+_VOLATILE = re.compile(r"\b(SERVICE|RAND|NOW|UUID|STRUUID|BNODE)\b", re.IGNORECASE)
+
+
+def is_volatile(sparql: str) -> bool:
+    """Whether the answer may change without a write (remote data, randomness, the clock)."""
+    return _VOLATILE.search(_blank_opaque(sparql)) is not None
+
