@@ -60,6 +60,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     from server import pages  # linked-data pages: entities, search, ontology, VoID
 
     app.register_blueprint(pages.blueprint)
+    from server import articles  # POST /articles: facts files over HTTP
+
+    app.register_blueprint(articles.blueprint)
 
     @app.before_request
     def limit_query_string() -> None:
