@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from flask import Blueprint, Response, request
+from werkzeug.wsgi import wrap_file
 
 from kg import formats
 from kg.query import QueryJob
@@ -28,6 +31,16 @@ def _target() -> GraphTarget:
     return target
 
 
+def _dataset_response() -> Response:
+    """The whole dataset, every graph, in a negotiated dataset format (TriG, N-Quads, JSON-LD)."""
+    fmt = negotiation.for_kind(formats.DATASET, request.headers.get("Accept"), request.args.get("format"))
+    # Spooled to disk past 8 MiB: a large store is never held whole in memory.
+    body = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    state().store.dump(body, fmt.media_type)
+    body.seek(0)
+    return Response(wrap_file(request.environ, body), content_type=fmt.content_type, direct_passthrough=True)
+
+
 def _name(target: GraphTarget) -> str:
     return "the default graph" if target.graph is None else f"graph <{target.graph}>"
 
@@ -39,8 +52,10 @@ def _require_existing(target: GraphTarget) -> None:
 
 @blueprint.route("/store", methods=["GET"])
 def get_graph() -> Response:
-    """A graph's triples in the negotiated RDF format (HEAD: the same without body)."""
+    """A graph's triples, or with neither ?graph nor ?default the whole dataset (HEAD: no body)."""
     ng = state()
+    if parse_graph_target(request.args.to_dict(flat=False)) is None:
+        return _dataset_response()
     target = _target()
     _require_existing(target)
     fmt = negotiation.for_kind(

@@ -32,6 +32,21 @@ def test_get_a_named_graph(server) -> None:
             rdflib.Literal("France", lang="en")) in graph
 
 
+@pytest.mark.parametrize(("accept", "rdflib_format"), [("application/trig", "trig"), ("application/n-quads", "nquads")])
+def test_get_without_graph_is_the_whole_dataset(server, accept: str, rdflib_format: str) -> None:
+    response = requests.get(server.store, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == f"{accept}; charset=utf-8"
+    dataset = rdflib.Dataset()
+    dataset.parse(data=response.content, format=rdflib_format)
+    graphs = {str(g.identifier) for g in dataset.graphs()}
+    assert {GRAPH + "reference", ARTICLE_GRAPH} <= graphs
+
+
+def test_whole_dataset_in_a_triples_only_format_is_406(server) -> None:
+    assert requests.get(server.store, headers={"Accept": "text/turtle"}).status_code == 406
+
+
 def test_head_matches_get(server) -> None:
     head = requests.head(server.store, params={"graph": ARTICLE_GRAPH})
     assert head.status_code == 200 and head.content == b""
@@ -89,7 +104,6 @@ def test_default_graph(server) -> None:
         ("PUT", {"graph": NEW}, {"data": "<http://a> <http://b> <http://c> <http://g> .",
                                  "headers": {**AUTH, "Content-Type": "application/n-quads"}},
          400),
-        ("GET", {}, {}, 400),
         ("GET", {"graph": NEW, "default": ""}, {}, 400),
         ("GET", {"graph": ARTICLE_GRAPH}, {"headers": {"Accept": "image/png"}}, 406),
     ],
