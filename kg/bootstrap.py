@@ -9,7 +9,7 @@ from kg.gazetteer import Gazetteer
 from kg.ingest import inferred_type_quads
 from kg.iris import Iris
 from kg.ontology import ontology_quads
-from kg.pipeline import Ingestor, IngestSummary
+from kg.pipeline import Ingestor, IngestSummary, drop_incomplete_articles
 from kg.store import Store
 
 
@@ -42,7 +42,8 @@ def initialize(store: Store, settings: Settings) -> IngestSummary:
 
 
 def ensure_initialized(store: Store, settings: Settings) -> IngestSummary | None:
-    """Initialise an empty store when autoload is on, so that a new user sees data at once."""
+    """Recover from an interrupted ingest, then initialise an empty store when autoload is on."""
+    drop_incomplete_articles(store, Iris(settings.base_iri))
     if settings.autoload and store.is_empty():
         return initialize(store, settings)
     return None

@@ -7,6 +7,7 @@ A file that fails any check is reported and writes nothing; the others still loa
 from __future__ import annotations
 
 import datetime as dt
+import io
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -22,9 +23,12 @@ from kg.ingest import ArticleQuads, article_quads
 from kg.iris import Iris
 from kg.sources.facts_yaml import parse_facts, read_facts_file
 from kg.store import Store
+from kg.vocab import PROV
 
 FACTS_SUFFIXES = (".yaml", ".yml")
 BATCH_ARTICLES = 100
+BULK_FROM_ARTICLES = 20  # smaller batches (one article over HTTP) stay in one transaction
+NQUADS = "application/n-quads"
 PARALLEL_FROM_FILES = 64
 
 
@@ -82,14 +86,25 @@ class Ingestor:
         return EncodedArticle.of(self.map(facts, str(path), _text_length(path, facts)))
 
     def write(self, articles: list[EncodedArticle]) -> None:
-        """Replace each article's graphs and metadata, all in one transaction."""
+        """Write each article's graphs and metadata so that a crash leaves every article whole or absent.
+
+        A large batch of new articles takes the journalled path: their graphs go in with the
+        bulk loader (fast, not transactional), then their metadata in one transaction, which
+        marks them complete; drop_incomplete_articles removes what a crash left unmarked.
+        Everything else is one transaction.
+        """
         if not articles:
             return
+        facts = b"".join(a.facts_nquads for a in articles)
+        meta = b"".join(a.meta_nquads for a in articles)
         if not any(self.store.has_graph(g) for a in articles for g in a.graphs):
-            # All new: one transactional load of N-Quads, the fastest way in that is all-or-nothing.
-            self.store.load(b"".join(a.nquads for a in articles), "application/n-quads")
+            if len(articles) >= BULK_FROM_ARTICLES:
+                self.store.bulk_load(io.BytesIO(facts), NQUADS)
+                self.store.load(meta, NQUADS)
+            else:
+                self.store.load(facts + meta, NQUADS)
             return
-        quads = list(parse_nquads(b"".join(a.nquads for a in articles)))
+        quads = list(parse_nquads(facts + meta))
         replaced = {g for a in articles for g in a.graphs}
         self.store.write(
             replace={g: [q for q in quads if q.graph_name.value == g] for g in replaced},
@@ -120,6 +135,7 @@ class Ingestor:
         """
         files = facts_files(paths)
         summary = IngestSummary()
+        drop_incomplete_articles(self.store, self.iris)
         processes = processes or os.cpu_count() or 1
         if processes > 1 and len(files) >= PARALLEL_FROM_FILES:
             context = multiprocessing.get_context("spawn")  # fork would copy the open store
@@ -167,7 +183,8 @@ class EncodedArticle:
     """An article's quads as N-Quads bytes: cheap to send between processes and to load."""
 
     article_id: str
-    nquads: bytes
+    facts_nquads: bytes  # the article's graph and its inferred types
+    meta_nquads: bytes  # its record in the meta graph, which marks it complete
     graphs: tuple[str, ...]
     meta_subjects: tuple[str, ...]
     fact_count: int
@@ -175,10 +192,11 @@ class EncodedArticle:
 
     @classmethod
     def of(cls, article: ArticleQuads) -> EncodedArticle:
-        quads = [q for graph in article.graphs.values() for q in graph] + article.meta
+        facts = [q for graph in article.graphs.values() for q in graph]
         return cls(
             article.article_id,
-            serialize(quads, format=RdfFormat.N_QUADS),
+            serialize(facts, format=RdfFormat.N_QUADS),
+            serialize(article.meta, format=RdfFormat.N_QUADS),
             tuple(article.graphs),
             tuple(article.meta_subjects),
             article.fact_count,
@@ -188,6 +206,24 @@ class EncodedArticle:
 
 def parse_nquads(data: bytes) -> Iterator[Quad]:
     return parse(data, format=RdfFormat.N_QUADS)
+
+
+def drop_incomplete_articles(store: Store, iris: Iris) -> list[str]:
+    """Drop article graphs that have no record in the meta graph (left by a crashed bulk write).
+
+    Returns the graphs dropped. Every complete article graph, and its inferred graph, is the
+    subject of prov:wasDerivedFrom in the meta graph: that record is written last.
+    """
+    prefix = iris.article_graph("")
+    graphs = [g for g in store.named_graphs() if g.startswith(prefix)]
+    if not graphs:
+        return []
+    query = f"SELECT DISTINCT ?g {{ GRAPH <{iris.meta_graph}> {{ ?g <{PROV.wasDerivedFrom}> ?source }} }}"
+    recorded = {row["g"].value for row in store.select(query)}
+    incomplete = [g for g in graphs if g not in recorded]
+    if incomplete:
+        store.write(replace=dict.fromkeys(incomplete, []))
+    return incomplete
 
 
 def _guarded(map_file: Callable[[Path], EncodedArticle]) -> Callable[[Path], EncodedArticle | FactsError]:
