@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import sys
+import atexit
+import os
+from dataclasses import fields
 from typing import Any
 
-from kg.config import Settings
+from kg.config import Settings, env_name
 
 # One HTTP process: it owns the read-write store (an on-disk store admits one writer
 # process), while queries run in kg.query's worker processes, which use the other cores.
@@ -29,39 +31,55 @@ def _bootstrap(store: Any, settings: Settings) -> None:
 
 
 def run(settings: Settings) -> None:
-    """Serve the SPARQL endpoint on settings.host:settings.port until interrupted."""
-    from gunicorn.app.base import BaseApplication
+    """Serve the SPARQL endpoint on settings.host:settings.port until interrupted.
 
-    class Application(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", [f"{settings.host}:{settings.port}"])
-            self.cfg.set("workers", 1)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", THREADS)
-            self.cfg.set("keepalive", 30)
-            # Queries have their own time limit in kg.query; this one only catches a hung
-            # HTTP process, so it must be longer.
-            self.cfg.set("timeout", int(settings.query_timeout) + 60)
-            self.cfg.set("graceful_timeout", 5)
-            self.cfg.set("accesslog", None)
-            self.cfg.set("control_socket_disable", True)
-            self.cfg.set("worker_exit", _worker_exit)
+    Granian (a Rust HTTP server) measured about twice gunicorn gthread's requests per second
+    here (one connection: 2,560 vs 1,410 req/s on a cached query; 3,230 vs 1,810 on a 404).
+    Its worker is a fresh process: the settings travel as NEWSGRAPH_* variables.
+    """
+    from granian import Granian
+    from granian.constants import Interfaces
 
-        def load(self) -> Any:
-            # Runs in the worker after the fork: the store must be opened there, not in
-            # the arbiter, or the forked process would share RocksDB's state.
-            return _open_app(settings)
-
-    sys.argv = sys.argv[:1]  # gunicorn reads sys.argv; our flags are not its flags
-    Application().run()
+    os.environ.update(settings_environment(settings))
+    server = Granian(
+        "server.serve:app_from_environment",
+        factory=True,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        workers=1,
+        blocking_threads=THREADS,
+        backlog=1024,
+        log_access=False,
+    )
+    server.serve()
 
 
-def _worker_exit(server: Any, worker: Any) -> None:
-    app = getattr(worker, "wsgi", None)
-    state = getattr(app, "extensions", {}).get("newsgraph") if app is not None else None
-    if state is not None:
-        state.close()
-        state.store.flush()
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """NEWSGRAPH_* variables that Settings.from_env reads back as these settings."""
+    environment = {}
+    for field in fields(Settings):
+        value = getattr(settings, field.name)
+        if isinstance(value, tuple):
+            value = " ".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        environment[env_name(field.name)] = str(value)
+    return environment
+
+
+def app_from_environment() -> Any:
+    """The WSGI app for the server's worker process, from NEWSGRAPH_* variables."""
+    app = _open_app(Settings.from_env())
+    state = app.extensions["newsgraph"]
+    atexit.register(_close, state)
+    return app
+
+
+def _close(state: Any) -> None:
+    # Stop the query workers and flush the store when the HTTP process exits.
+    state.close()
+    state.store.flush()
 
 
 def main() -> None:

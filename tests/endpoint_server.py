@@ -1,4 +1,4 @@
-"""A real Newsgraph server on 127.0.0.1 for the endpoint tests (gunicorn in a subprocess)."""
+"""A real Newsgraph server on 127.0.0.1 for the endpoint tests (`python -m server.serve` in a subprocess)."""
 
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ def test_workers_are_replaced_after_timeouts(server) -> None:
 
 
 def _http_process_peak_kib(server) -> int:
-    """Peak RSS of the gunicorn worker (the child of the arbiter that serves HTTP)."""
+    """Peak RSS of the HTTP worker process (the child of the server process)."""
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             text = status.read_text()
@@ -81,7 +81,7 @@ def _http_process_peak_kib(server) -> int:
         fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
         if int(fields["PPid"]) == server.process.pid and "VmHWM" in fields:
             return int(fields["VmHWM"].split()[0])
-    raise AssertionError("no gunicorn worker process found")
+    raise AssertionError("no HTTP worker process found")
 
 
 def test_big_results_stream(tmp_path) -> None:
