@@ -76,8 +76,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def cors(response: Response) -> Response:
         # Browser clients (YASGUI, Comunica) call the endpoint from other origins.
         headers = response.headers
+        # One pass over the headers: `key in headers` raises and catches an error per miss.
+        present = {key.lower() for key, _ in headers.items()}
         for key, value in CORS_HEADERS.items():
-            if key not in headers:
+            if key.lower() not in present:
                 headers[key] = value
         return response
 
