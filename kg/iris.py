@@ -7,6 +7,8 @@ Graphs:    {base}graph/article/{article}   one per article (its facts)
            {base}graph/reference            the gazetteer (states, persons, offices, ...)
            {base}graph/reference/inferred   its rdf:type closure
            {base}graph/ontology             the ontology itself
+           {base}graph/gdelt/{file}/lines-{first}-{last}   one chunk of an imported GDELT file
+                                            (+ /inferred); {base}graph/gdelt/{file} names the file
 
 IRIs never depend on the host or port the server runs on.
 """
@@ -90,6 +92,18 @@ class Iris:
 
     def inferred_graph(self, graph_iri: str) -> str:
         return f"{graph_iri}/inferred"
+
+    def gdelt_file(self, stem: str) -> str:
+        """The imported GDELT file, parent of its chunk graphs (it holds no triples itself)."""
+        return f"{self.base}graph/gdelt/{stem}"
+
+    def gdelt_chunk_graph(self, stem: str, first_line: int, last_line: int) -> str:
+        """The graph of lines first..last of an imported GDELT file."""
+        return f"{self.gdelt_file(stem)}/lines-{first_line}-{last_line}"
+
+    @property
+    def gdelt_prefix(self) -> str:
+        return f"{self.base}graph/gdelt/"
 
     @property
     def meta_graph(self) -> str:

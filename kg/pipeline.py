@@ -214,7 +214,11 @@ def drop_incomplete_articles(store: Store, iris: Iris) -> list[str]:
     Returns the graphs dropped. Every complete article graph, and its inferred graph, is the
     subject of prov:wasDerivedFrom in the meta graph: that record is written last.
     """
-    prefix = iris.article_graph("")
+    return drop_unrecorded_graphs(store, iris, iris.article_graph(""))
+
+
+def drop_unrecorded_graphs(store: Store, iris: Iris, prefix: str) -> list[str]:
+    """Drop the graphs under ``prefix`` that are not the subject of prov:wasDerivedFrom in the meta graph."""
     graphs = [g for g in store.named_graphs() if g.startswith(prefix)]
     if not graphs:
         return []

@@ -96,6 +96,16 @@ class NG(DefinedNamespace):
     iso3166Alpha2: URIRef
     iso3166Alpha3: URIRef
     cameoCode: URIRef
+    gdeltEventId: URIRef
+    gdeltActorCode: URIRef
+    # --- measures of events imported from GDELT, and coordinates of places
+    goldsteinScale: URIRef
+    averageTone: URIRef
+    mentionCount: URIRef
+    sourceCount: URIRef
+    articleCount: URIRef
+    latitude: URIRef
+    longitude: URIRef
     # --- attribution, evidence and provenance
     claimedBy: URIRef
     reportedBy: URIRef
