@@ -17,17 +17,17 @@ from kg import formats
 from kg.config import Settings
 from kg.errors import KgError
 from kg.iris import Iris
-from kg.store import Store
+from kg.store import AnyStore, open_configured_store
 
 
 class _Context:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._store: Store | None = None
+        self._store: AnyStore | None = None
 
-    def store(self, *, autoload: bool = True) -> Store:
+    def store(self, *, autoload: bool = True) -> AnyStore:
         if self._store is None:
-            self._store = Store(self.settings.store)
+            self._store = open_configured_store(self.settings)
             if autoload:
                 from kg.bootstrap import ensure_initialized
 
@@ -67,13 +67,14 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.option("--store", envvar="NEWSGRAPH_STORE", help=_help("store"))
+@click.option("--update-url", envvar="NEWSGRAPH_UPDATE_URL", help=_help("update_url"))
 @click.option("--base-iri", envvar="NEWSGRAPH_BASE_IRI", help=_help("base_iri"))
 @click.version_option(package_name="newsgraph")
 @click.pass_context
-def main(ctx: click.Context, store: str | None, base_iri: str | None) -> None:
+def main(ctx: click.Context, store: str | None, update_url: str | None, base_iri: str | None) -> None:
     """Newsgraph: a knowledge graph of world affairs built from news articles."""
     try:
-        settings = Settings.from_env(store=store, base_iri=base_iri)
+        settings = Settings.from_env(store=store, update_url=update_url, base_iri=base_iri)
         Iris(settings.base_iri)
     except KgError as exc:
         _fail(str(exc))

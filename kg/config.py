@@ -34,7 +34,13 @@ class Settings:
 
     store: str = _setting(
         default_store_path,
-        "Where the data lives: a folder for the embedded Oxigraph store, or ':memory:'.",
+        "Where the data lives: a folder for the embedded Oxigraph store, ':memory:', or a "
+        "SPARQL 1.1 server as sparql+http://host:port/sparql (or sparql+https://).",
+    )
+    update_url: str = _setting(
+        "",
+        "SPARQL Update URL of a remote store, when it differs from its query URL "
+        "(empty: the store URL).",
     )
     base_iri: str = _setting(
         "https://w3id.org/newsgraph/",

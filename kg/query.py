@@ -303,8 +303,9 @@ class _ChunkSink:
 
 
 def open_engine(store: Store, settings: Settings) -> QueryEngine:
-    """The engine for a store: worker processes for an on-disk store, in-process otherwise."""
-    if store.path is None:
+    """The engine for a store: worker processes over checkpoints of an on-disk store, in-process
+    otherwise (in memory; remote, where the time limit is the store's HTTP timeout)."""
+    if not store.can_backup:
         return InProcessEngine(store, settings)
     from kg.query_workers import ProcessPoolEngine  # it builds on QueryEngine, defined here
 

@@ -7,6 +7,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg import formats
+from kg.remote_store import GraphResult
 
 
 def write_result(result: object, output_format: str, out: IO[str]) -> None:
@@ -14,7 +15,7 @@ def write_result(result: object, output_format: str, out: IO[str]) -> None:
     if isinstance(result, ox.QueryBoolean):
         out.write(("true" if bool(result) else "false") + "\n")
         return
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, ox.QueryTriples | GraphResult):
         fmt = formats.by_name("turtle" if output_format == "table" else output_format)
         if fmt is None or fmt.rdf is None:
             fmt = formats.by_name("turtle")

@@ -1,6 +1,7 @@
-"""The one module that talks to pyoxigraph. Everything else reads and writes through Store.
+"""The one module that talks to pyoxigraph's store. Everything else reads and writes through Store.
 
-A remote SPARQL store can later implement the same methods.
+kg.remote_store.RemoteStore implements the same methods over SPARQL 1.1 HTTP; open_store
+picks one of the two from the configured location.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 import pyoxigraph as ox
 
@@ -21,6 +22,10 @@ from kg.errors import (
 )
 from kg.formats import BOOLEAN, GRAPH, SOLUTIONS, Format
 
+if TYPE_CHECKING:
+    from kg.config import Settings
+    from kg.remote_store import RemoteStore
+
 Quad = ox.Quad
 
 
@@ -28,7 +33,70 @@ def _graph_term(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
     return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
 
 
-class Store:
+class StoreBase:
+    """What both stores build on their own query(), write() and has_graph()."""
+
+    def query(self, sparql: str, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def write(self, **kwargs: Any) -> None:
+        raise NotImplementedError
+
+    def has_graph(self, graph: str) -> bool:
+        raise NotImplementedError
+
+    def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """A SELECT's solutions as dicts: variable name -> pyoxigraph term, unbound left out."""
+        solutions = self.query(sparql, **kwargs)
+        names = [v.value for v in solutions.variables]
+        return [
+            {n: s[n] for n in names if s[n] is not None}
+            for s in solutions
+        ]
+
+    def ask(self, sparql: str, **kwargs: Any) -> bool:
+        """An ASK query's answer."""
+        return bool(self.query(sparql, **kwargs))
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction."""
+        self.write(insert=quads)
+
+    def parse(
+        self, data: bytes, media_type: str, *, graph: str | None = None,
+        base_iri: str | None = None,
+    ) -> list[ox.Quad]:
+        """Parse a graph document into quads of one graph (None: the default graph).
+
+        Blank nodes get fresh identifiers so that they never merge with stored ones.
+        :raises RdfFormatError: when the format is unknown, the data does not parse or it
+            holds named graphs.
+        """
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise RdfFormatError(f"no RDF parser for media type {media_type!r}")
+        target = _graph_term(graph)
+        try:
+            return [
+                ox.Quad(q.subject, q.predicate, q.object, target)
+                for q in ox.parse(
+                    data, fmt, base_iri=base_iri, without_named_graphs=True,
+                    rename_blank_nodes=True,
+                )
+            ]
+        except (SyntaxError, ValueError) as exc:
+            raise RdfFormatError(f"{media_type}: {exc}") from exc
+
+    def graph_exists(self, graph: str | None) -> bool:
+        """Whether a named graph exists (the default graph always does)."""
+        return graph is None or self.has_graph(graph)
+
+    def replace_graph(self, graph: str | None, quads: Iterable[ox.Quad]) -> None:
+        """Replace one graph (None: the default graph) with the given quads, in one transaction."""
+        self.write(replace={graph: quads})
+
+
+class Store(StoreBase):
     """An embedded Oxigraph store on disk (or in memory for tests)."""
 
     def __init__(self, path: str | None, *, read_only: bool = False) -> None:
@@ -77,18 +145,6 @@ class Store:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
-
-    def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
-        """A SELECT's solutions as dicts: variable name -> pyoxigraph term, unbound left out."""
-        solutions = self.query(sparql, **kwargs)
-        names = [v.value for v in solutions.variables]
-        return [
-            {n: s[n] for n in names if s[n] is not None}
-            for s in solutions
-        ]
-
-    def ask(self, sparql: str, **kwargs: Any) -> bool:
-        return bool(self.query(sparql, **kwargs))
 
     def quads(
         self,
@@ -156,10 +212,6 @@ class Store:
         if update:
             self._store.update(update)
 
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads in one transaction."""
-        self._store.extend(quads)
-
     def bulk_load(
         self, source: str | Path | IO[bytes], media_type: str, *, graph: str | None = None,
         base_iri: str | None = None,
@@ -206,6 +258,11 @@ class Store:
         if self.path is not None:
             self._store.flush()
 
+    @property
+    def can_backup(self) -> bool:
+        """Whether backup() works: only for a store on disk."""
+        return self.path is not None
+
     def backup(self, target: str | Path) -> None:
         """A consistent snapshot of the on-disk store in a new folder (hard links, cheap)."""
         self._store.backup(str(target))
@@ -247,39 +304,6 @@ class Store:
             raise QuerySyntaxError(str(exc)) from exc
         return kind, fmt
 
-    def parse(
-        self, data: bytes, media_type: str, *, graph: str | None = None,
-        base_iri: str | None = None,
-    ) -> list[ox.Quad]:
-        """Parse a graph document into quads of one graph (None: the default graph).
-
-        Blank nodes get fresh identifiers so that they never merge with stored ones.
-        :raises RdfFormatError: when the format is unknown, the data does not parse or it
-            holds named graphs.
-        """
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        if fmt is None:
-            raise RdfFormatError(f"no RDF parser for media type {media_type!r}")
-        target = _graph_term(graph)
-        try:
-            return [
-                ox.Quad(q.subject, q.predicate, q.object, target)
-                for q in ox.parse(
-                    data, fmt, base_iri=base_iri, without_named_graphs=True,
-                    rename_blank_nodes=True,
-                )
-            ]
-        except (SyntaxError, ValueError) as exc:
-            raise RdfFormatError(f"{media_type}: {exc}") from exc
-
-    def graph_exists(self, graph: str | None) -> bool:
-        """Whether a named graph exists (the default graph always does)."""
-        return graph is None or self.has_graph(graph)
-
-    def replace_graph(self, graph: str | None, quads: Iterable[ox.Quad]) -> None:
-        """Replace one graph (None: the default graph) with the given quads, in one transaction."""
-        self.write(replace={graph: quads})
-
     def clear_graph(self, graph: str | None) -> None:
         """Remove every triple of one graph (None: the default graph); a named graph disappears."""
         if graph is None:
@@ -288,13 +312,47 @@ class Store:
             self._store.remove_graph(ox.NamedNode(graph))
 
 
+AnyStore: TypeAlias = "Store | RemoteStore"
+
+
+def open_store(
+    location: str, *, read_only: bool = False, update_url: str | None = None,
+    timeout: float | None = None,
+) -> AnyStore:
+    """The store at a location: a remote SPARQL server for sparql+http(s):// URLs, else Oxigraph.
+
+    update_url and timeout only apply to a remote store (kg.remote_store).
+    :raises StoreError: when the store cannot be opened.
+    """
+    from kg import remote_store  # it builds on this module
+
+    if remote_store.is_remote(location):
+        return remote_store.RemoteStore(
+            location, read_only=read_only, update_url=update_url, timeout=timeout
+        )
+    return Store(location, read_only=read_only)
+
+
+def open_configured_store(settings: Settings, *, read_only: bool = False) -> AnyStore:
+    """The store the settings name, with their update URL and query time limit."""
+    return open_store(
+        settings.store, read_only=read_only, update_url=settings.update_url or None,
+        timeout=settings.query_timeout,
+    )
+
 
 def write_update(
     replace: Mapping[str | None, Iterable[ox.Quad]],
     clear_subjects: Mapping[str, Iterable[str]],
     insert: Iterable[ox.Quad],
+    *,
+    blank_nodes_in_template: bool = False,
 ) -> str:
-    """The SPARQL update behind Store.write."""
+    """The SPARQL update behind Store.write.
+
+    With blank_nodes_in_template, quads with blank nodes go in an INSERT {…} WHERE {}
+    instead of INSERT DATA, for servers that refuse blank nodes in INSERT DATA (Virtuoso).
+    """
     operations = [
         "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>" for graph in replace
     ]
@@ -305,26 +363,40 @@ def write_update(
                 f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
                 f"WHERE {{ VALUES ?s {{ {values} }} GRAPH <{graph}> {{ ?s ?p ?o }} }}"
             )
-    by_graph: dict[str | None, list[str]] = {}
+    by_graph: dict[str | None, list[ox.Quad]] = {}
     for graph, quads in replace.items():
-        by_graph.setdefault(graph, []).extend(_triple_text(q) for q in quads)
+        by_graph.setdefault(graph, []).extend(quads)
     for q in insert:
         graph_name = q.graph_name
-        key = graph_name.value if isinstance(graph_name, ox.NamedNode) else None
-        by_graph.setdefault(key, []).append(_triple_text(q))
-    blocks = []
-    for graph, lines in by_graph.items():
-        if not lines:
-            continue
-        body = " .\n".join(lines) + " ."
-        blocks.append(body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}")
-    if blocks:
-        operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+        by_graph.setdefault(graph_name.value if isinstance(graph_name, ox.NamedNode) else None, []).append(q)
+    ground, with_blanks = by_graph, {}
+    if blank_nodes_in_template:
+        ground = {g: [q for q in qs if not _has_blank(q)] for g, qs in by_graph.items()}
+        with_blanks = {g: [q for q in qs if _has_blank(q)] for g, qs in by_graph.items()}
+    if any(ground.values()):
+        operations.append("INSERT DATA " + _quad_block(ground))
+    if any(with_blanks.values()):
+        # Template blank nodes are fresh per request but shared within it: the same bnodes.
+        operations.append("INSERT " + _quad_block(with_blanks) + " WHERE {}")
     return " ;\n".join(operations)
+
+
+def _quad_block(by_graph: Mapping[str | None, list[ox.Quad]]) -> str:
+    blocks = []
+    for graph, quads in by_graph.items():
+        if not quads:
+            continue
+        body = " .\n".join(_triple_text(q) for q in quads) + " ."
+        blocks.append(body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}")
+    return "{\n" + "\n".join(blocks) + "\n}"
 
 
 def _triple_text(q: ox.Quad) -> str:
     return f"{q.subject} {q.predicate} {q.object}"
+
+
+def _has_blank(q: ox.Quad) -> bool:
+    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
 
 
 def _source_name(source: object) -> str:

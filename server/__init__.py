@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from kg.config import Settings
 from kg.errors import KgError
 from kg.query import QueryEngine, open_engine
-from kg.store import Store
+from kg.store import AnyStore, open_configured_store
 from server.errors import error_response
 from server.protocol import PayloadTooLarge, ProtocolError
 
@@ -28,7 +28,7 @@ class Newsgraph:
     """What the views need: settings, the store and the query engine over it."""
 
     settings: Settings
-    store: Store
+    store: AnyStore
     engine: QueryEngine
 
     def close(self) -> None:
@@ -41,13 +41,13 @@ def state() -> Newsgraph:
     return current_app.extensions["newsgraph"]
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, store: AnyStore | None = None) -> Flask:
     """A Flask app serving the SPARQL endpoint and the Graph Store over settings.store.
 
     Reads NEWSGRAPH_* variables only when settings is None.
     """
     settings = Settings.from_env() if settings is None else settings
-    store = Store(settings.store) if store is None else store
+    store = open_configured_store(settings) if store is None else store
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes

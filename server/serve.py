@@ -15,10 +15,10 @@ THREADS = 16
 
 
 def _open_app(settings: Settings) -> Any:
-    from kg.store import Store
+    from kg.store import open_configured_store
     from server import create_app
 
-    store = Store(settings.store)
+    store = open_configured_store(settings)
     _bootstrap(store, settings)
     return create_app(settings, store=store)
 
