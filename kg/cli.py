@@ -227,6 +227,36 @@ def _extension(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+@main.group("import")
+def import_group() -> None:
+    """Import event feeds (GDELT) into the graph."""
+
+
+@import_group.command("gdelt")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--chunk-rows", type=click.IntRange(min=1), default=5000, show_default=True,
+    help="Rows per chunk: each chunk is written whole or not at all, and skipped when re-imported unchanged.",
+)
+@pass_context
+def import_gdelt(ctx: _Context, files: tuple[Path, ...], chunk_rows: int) -> None:
+    """Import GDELT 1.0/2.0 event exports and 2.0 mentions tables (.csv, .tsv or .zip)."""
+    from kg.gdelt_ingest import GdeltImporter, count_lines, report_lines
+
+    importer = GdeltImporter(ctx.store(), ctx.iris, chunk_rows=chunk_rows)
+    started = time.perf_counter()
+    with click.progressbar(length=count_lines(files), label="importing", file=sys.stderr) as bar:
+        summary = importer.import_files(files, on_rows=bar.update)
+    errors, line = report_lines(summary, time.perf_counter() - started)
+    for error in errors:
+        click.echo(error, err=True)
+    click.echo(line)
+    if summary.errors:
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--host", help=_help("host"))
 @click.option("--port", type=int, help=_help("port"))
