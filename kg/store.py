@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kg.remote_store import RemoteStore
 
 Quad = ox.Quad
+BLOCK_TRIPLES = 1_000  # triples per GRAPH block of an INSERT DATA
 
 
 def _graph_term(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
@@ -384,10 +385,11 @@ def write_update(
 def _quad_block(by_graph: Mapping[str | None, list[ox.Quad]]) -> str:
     blocks = []
     for graph, quads in by_graph.items():
-        if not quads:
-            continue
-        body = " .\n".join(_triple_text(q) for q in quads) + " ."
-        blocks.append(body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}")
+        # Virtuoso's parser runs out of stack near 5,000 triples in one block; several
+        # blocks of the same graph mean the same to every server.
+        for start in range(0, len(quads), BLOCK_TRIPLES):
+            body = " .\n".join(_triple_text(q) for q in quads[start:start + BLOCK_TRIPLES]) + " ."
+            blocks.append(body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}")
     return "{\n" + "\n".join(blocks) + "\n}"
 
 
