@@ -207,6 +207,11 @@ class RemoteStore(StoreBase):
         graph: str | None = None,
     ) -> Iterator[ox.Quad]:
         """Quads of the named graphs matching a pattern (None: any)."""
+        if subject is None and predicate is None and obj is None and graph is None:
+            # Graph by graph: each sort stays small (Virtuoso sorts at most MaxSortedTopRows).
+            for name in self.named_graphs():
+                yield from self.quads(graph=name)
+            return
         s = f"<{subject}>" if subject else "?s"
         p = f"<{predicate}>" if predicate else "?p"
         o = _pattern_term(obj) if obj is not None else "?o"

@@ -214,6 +214,7 @@ def test_bulk_load_in_chunks_keeps_blank_nodes_whole(store: Store | RemoteStore,
     path.write_text("\n".join(lines) + "\n")
     store.bulk_load(path, "application/n-quads")
     assert len(store) == 12_002
+    assert sum(1 for _ in store.quads(graph=G1)) == 12_000  # read back in pages
     rows = store.select(f"SELECT ?v {{ GRAPH <{G2}> {{ <{EX}root> <{EX}p>/<{EX}q> ?v }} }}")
     assert [r["v"].value for r in rows] == ["leaf"]
 

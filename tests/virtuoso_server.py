@@ -22,7 +22,7 @@ from endpoint_server import free_port
 START_SECONDS = 60.0
 
 # Only what the tests need: database files in our folder, both listeners on 127.0.0.1, no
-# plugins, and result limits raised above Virtuoso's default of 10,000 rows.
+# plugins, and result and sort limits raised above Virtuoso's default of 10,000 rows.
 INI = """\
 [Database]
 DatabaseFile = {db}/virtuoso.db
@@ -56,6 +56,7 @@ DirsAllowed = ., {db}
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
 ThreadsPerQuery = 2
+MaxSortedTopRows = 100000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -71,7 +72,6 @@ EnabledGzipContent = 0
 ResultSetMaxRows = 1000000
 MaxQueryCostEstimationTime = 400
 MaxQueryExecutionTime = 120
-MaxSortedTopRows = 1000000
 """
 
 
