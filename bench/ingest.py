@@ -58,7 +58,8 @@ def main() -> None:
         peer.flush()
         bulk = time.perf_counter() - started
         assert len(peer) == quads
-        print(f"bulk_load:   {quads} quads ({len(data) / 1e6:.0f} MB N-Quads) in {bulk:.2f} s = {quads / bulk:,.0f} quads/s")
+        size_mb = len(data) / 1e6
+        print(f"bulk_load:   {quads} quads ({size_mb:.0f} MB N-Quads) in {bulk:.2f} s = {quads / bulk:,.0f} quads/s")
         print(f"ratio (bulk_load time / kg ingest time): {bulk / ours:.2f}x")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS of this process: {peak:.0f} MiB")
