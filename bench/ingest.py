@@ -59,7 +59,8 @@ def main() -> None:
         bulk = time.perf_counter() - started
         assert len(peer) == quads
         size_mb = len(data) / 1e6
-        print(f"bulk_load:   {quads} quads ({size_mb:.0f} MB N-Quads) in {bulk:.2f} s = {quads / bulk:,.0f} quads/s")
+        rate = quads / bulk
+        print(f"bulk_load:   {quads} quads ({size_mb:.0f} MB N-Quads) in {bulk:.2f} s = {rate:,.0f} quads/s")
         print(f"ratio (bulk_load time / kg ingest time): {bulk / ours:.2f}x")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS of this process: {peak:.0f} MiB")
