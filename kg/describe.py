@@ -28,7 +28,7 @@ ROLES: tuple[str, ...] = tuple(
     str(p) for p in (NG.agent, NG.recipient, NG.target, NG.participant, NG.mediator,
                      NG.carrier, NG.location, NG.about)
 )
-MAX_INCOMING = 1000  # an entity cited by very many facts gets a page, not an unbounded one
+MAX_INCOMING = 250  # an entity cited by very many facts gets a readable page, not an unbounded one
 
 
 @dataclass(frozen=True)
@@ -211,10 +211,11 @@ def article_of_graph(iris: Iris, graph: str) -> str | None:
 def sources(store: Store, iris: Iris, graphs: Iterable[str]) -> dict[str, Source]:
     """A Source for each named graph: its article's headline, date and attribution."""
     result: dict[str, Source] = {}
+    articles: dict[str, str] = {}
     for graph in graphs:
         article = article_of_graph(iris, graph)
         if article is not None:
-            result[graph] = article_source(store, graph, article)
+            articles[graph] = article
         elif graph.startswith(iris.reference_graph):
             result[graph] = Source(graph, "reference")
         elif graph == iris.ontology_graph:
@@ -223,27 +224,32 @@ def sources(store: Store, iris: Iris, graphs: Iterable[str]) -> dict[str, Source
             result[graph] = Source(graph, "meta")
         else:
             result[graph] = Source(graph, "other")
+    metadata = article_metadata(store, set(articles.values()))
+    for graph, article in articles.items():
+        result[graph] = Source(graph, "article", article, *metadata.get(article, (None,) * 4))
     return result
 
 
-def article_source(store: Store, graph: str, article: str) -> Source:
-    """The Source of an article graph, read from the article's metadata."""
+def article_metadata(store: Store, articles: set[str]) -> dict[str, tuple[str | None, ...]]:
+    """(headline, published, publisher, wire service) of each article, in one query."""
+    if not articles:
+        return {}
+    values = " ".join(f"<{a}>" for a in sorted(articles))
     rows = store.select(
-        f"""SELECT ?headline ?published ?publisher ?wire WHERE {{
-          OPTIONAL {{ <{article}> <{SCHEMA.headline}> ?headline }}
-          OPTIONAL {{ <{article}> <{SCHEMA.datePublished}> ?published }}
-          OPTIONAL {{ <{article}> <{SCHEMA.publisher}>/<{RDFS_LABEL}> ?publisher }}
-          OPTIONAL {{ <{article}> <{NG.wireService}>/<{RDFS_LABEL}> ?wire }}
-        }} LIMIT 1"""
+        f"""SELECT ?article ?headline ?published ?publisher ?wire WHERE {{
+          VALUES ?article {{ {values} }}
+          OPTIONAL {{ ?article <{SCHEMA.headline}> ?headline }}
+          OPTIONAL {{ ?article <{SCHEMA.datePublished}> ?published }}
+          OPTIONAL {{ ?article <{SCHEMA.publisher}>/<{RDFS_LABEL}> ?publisher }}
+          OPTIONAL {{ ?article <{NG.wireService}>/<{RDFS_LABEL}> ?wire }}
+        }}"""
     )
-    row = rows[0] if rows else {}
-
-    def text(name: str) -> str | None:
-        term = row.get(name)
-        return term.value if term is not None else None
-
-    return Source(graph, "article", article, text("headline"), text("published"),
-                  text("publisher"), text("wire"))
+    found: dict[str, tuple[str | None, ...]] = {}
+    for row in rows:
+        names = ("headline", "published", "publisher", "wire")
+        fields = tuple(row[n].value if n in row else None for n in names)
+        found.setdefault(row["article"].value, fields)
+    return found
 
 
 def timeline(store: Store, iris: Iris, iri: str) -> list[TimelineEntry]:

@@ -6,6 +6,7 @@ articles added (events, agreements, new people), and is rebuilt when the data ve
 
 from __future__ import annotations
 
+import bisect
 import threading
 from dataclasses import dataclass
 
@@ -61,28 +62,45 @@ class LabelIndex:
             if (iri, text) not in seen:
                 seen.add((iri, text))
                 self._names.append(_Name(normalize(text), text, iri, is_label))
+        self._groups = self._build_groups()
 
     def search(self, prefix: str, limit: int = 10) -> list[Hit]:
-        """IRIs whose label or alias starts with prefix (or has a word that does), best first."""
+        """IRIs whose label or alias starts with prefix (or has a word that does), best first.
+
+        Best first: whole names before later words, labels before aliases, shorter names
+        before longer ones, then alphabetical.
+        """
         query = normalize(prefix)
         if not query or limit <= 0:
             return []
-        best: dict[str, tuple[tuple[int, int, int, str], str]] = {}
-        for name in self._names:
-            if name.norm.startswith(query):
-                tier = 0 if name.norm == query else 1
-            elif f" {query}" in f" {name.norm}":
-                tier = 2  # a later word of the name starts with the query
-            else:
-                continue
-            rank = (tier, 0 if name.is_label else 1, len(name.norm), name.iri)
-            if name.iri not in best or rank < best[name.iri][0]:
-                best[name.iri] = (rank, name.text)
-        ordered = sorted(best, key=lambda iri: best[iri][0])[:limit]
+        found: dict[str, str] = {}
+        for entries in self._groups:
+            # Each group is sorted, so its matches are one range found by bisection.
+            position = bisect.bisect_left(entries, (query,))
+            while position < len(entries) and entries[position][0].startswith(query):
+                _, iri, index = entries[position]
+                position += 1
+                if iri not in found:
+                    found[iri] = self._names[index].text
+                    if len(found) >= limit:
+                        break
+            if len(found) >= limit:
+                break
         return [
-            Hit(iri, self._labels.get(iri, best[iri][1]), best[iri][1], self._types.get(iri))
-            for iri in ordered
+            Hit(iri, self._labels.get(iri, text), text, self._types.get(iri)) for iri, text in found.items()
         ]
+
+    def _build_groups(self) -> list[list[tuple[str, str, int]]]:
+        """The names in rank order of groups: (whole name or later word, label or alias, length)."""
+        groups: dict[tuple[int, int, int], list[tuple[str, str, int]]] = {}
+        for index, name in enumerate(self._names):
+            alias = 0 if name.is_label else 1
+            groups.setdefault((0, alias, len(name.norm)), []).append((name.norm, name.iri, index))
+            for position, char in enumerate(name.norm):
+                if char == " " and position + 1 < len(name.norm):
+                    later = (name.norm[position + 1 :], name.iri, index)
+                    groups.setdefault((1, alias, len(name.norm)), []).append(later)
+        return [sorted(groups[key]) for key in sorted(groups)]
 
 
 class SearchCache:
