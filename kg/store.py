@@ -221,17 +221,7 @@ class Store(StoreBase):
 
         :raises RdfFormatError: when the format is unknown or the data does not parse.
         """
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        if fmt is None:
-            raise RdfFormatError(f"no RDF parser for media type {media_type!r}")
-        kwargs: dict[str, Any] = {"format": fmt, "base_iri": base_iri}
-        if graph is not None:
-            kwargs["to_graph"] = ox.NamedNode(graph)
-        target = {"path": str(source)} if isinstance(source, str | Path) else {"input": source}
-        try:
-            self._store.bulk_load(**target, **kwargs)
-        except SyntaxError as exc:
-            raise RdfFormatError(f"{_source_name(source)}: {exc}") from exc
+        self._load(self._store.bulk_load, source, media_type, graph, base_iri)
 
     def load(
         self, source: str | Path | IO[bytes] | bytes, media_type: str, *, graph: str | None = None,
@@ -241,6 +231,13 @@ class Store(StoreBase):
 
         :raises RdfFormatError: when the format is unknown or the data does not parse.
         """
+        self._load(self._store.load, source, media_type, graph, base_iri)
+
+    @staticmethod
+    def _load(
+        loader: Callable[..., None], source: str | Path | IO[bytes] | bytes, media_type: str,
+        graph: str | None, base_iri: str | None,
+    ) -> None:
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise RdfFormatError(f"no RDF parser for media type {media_type!r}")
@@ -251,7 +248,7 @@ class Store(StoreBase):
             kwargs["to_graph"] = ox.NamedNode(graph)
         target = {"path": str(source)} if isinstance(source, str | Path) else {"input": source}
         try:
-            self._store.load(**target, **kwargs)
+            loader(**target, **kwargs)
         except SyntaxError as exc:
             raise RdfFormatError(f"{_source_name(source)}: {exc}") from exc
 
