@@ -30,7 +30,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from kg.cameo import MAPPING_VERSION, classify
 from kg.gazetteer import Gazetteer
-from kg.ingest import RDF_TYPE, RDFS_LABEL, inferred_type_quads
+from kg.ingest import RDF_TYPE, RDFS_LABEL, inferred_type_quads, provenance_quads
 from kg.iris import Iris, slugify
 from kg.pipeline import NQUADS, drop_unrecorded_graphs
 from kg.sources.gdelt import (
@@ -457,20 +457,10 @@ class GdeltImporter:
         return [
             Quad(file_node, RDF_TYPE, _n(PROV.Entity), g),
             Quad(file_node, RDFS_LABEL, Literal(f"GDELT file {source}"), g),
-            Quad(chunk_node, RDF_TYPE, _n(PROV.Entity), g),
             Quad(chunk_node, RDFS_LABEL, Literal(f"GDELT {lines}"), g),
-            Quad(chunk_node, _n(PROV.wasDerivedFrom), file_node, g),
-            Quad(chunk_node, _n(PROV.generatedAtTime), when, g),
-            Quad(chunk_node, _n(PROV.wasGeneratedBy), activity, g),
             Quad(chunk_node, _n(SCHEMA.sha256), Literal(digest), g),
-            Quad(inferred, RDF_TYPE, _n(PROV.Entity), g),
-            Quad(inferred, _n(NG.inferredFrom), chunk_node, g),
-            Quad(inferred, _n(PROV.wasDerivedFrom), chunk_node, g),
-            Quad(activity, RDF_TYPE, _n(PROV.Activity), g),
-            Quad(activity, RDFS_LABEL, Literal(f"GDELT import of {lines}"), g),
-            Quad(activity, _n(PROV.used), file_node, g),
-            Quad(activity, _n(PROV.endedAtTime), when, g),
             Quad(activity, _n(SCHEMA.version), Literal(_mapping_version()), g),
+            *provenance_quads(chunk_node, inferred, file_node, activity, f"GDELT import of {lines}", when, g),
         ]
 
 

@@ -372,6 +372,30 @@ def article_quads(
     )
 
 
+def provenance_quads(
+    graph: NamedNode, inferred: NamedNode, source: NamedNode, activity: NamedNode, activity_label: str,
+    when: Literal, meta_graph: NamedNode,
+) -> list[Quad]:
+    """PROV-O for a graph made from a source by an activity, and for its inferred-types graph.
+
+    The graph's prov:wasDerivedFrom is what marks it complete (pipeline.drop_unrecorded_graphs).
+    """
+    g = meta_graph
+    return [
+        Quad(graph, RDF_TYPE, _n(PROV.Entity), g),
+        Quad(graph, _n(PROV.wasDerivedFrom), source, g),
+        Quad(graph, _n(PROV.generatedAtTime), when, g),
+        Quad(graph, _n(PROV.wasGeneratedBy), activity, g),
+        Quad(inferred, RDF_TYPE, _n(PROV.Entity), g),
+        Quad(inferred, _n(NG.inferredFrom), graph, g),
+        Quad(inferred, _n(PROV.wasDerivedFrom), graph, g),
+        Quad(activity, RDF_TYPE, _n(PROV.Activity), g),
+        Quad(activity, RDFS_LABEL, Literal(activity_label), g),
+        Quad(activity, _n(PROV.used), source, g),
+        Quad(activity, _n(PROV.endedAtTime), when, g),
+    ]
+
+
 def _metadata(builder: _Builder, iris: Iris, ingested_at: dt.datetime) -> tuple[list[Quad], list[str]]:
     """The article's record and the PROV-O provenance of its graphs, for the meta graph."""
     meta = builder.facts.article
@@ -387,18 +411,9 @@ def _metadata(builder: _Builder, iris: Iris, ingested_at: dt.datetime) -> tuple[
         Quad(article, _n(SCHEMA.headline), Literal(meta.title, language=meta.language), g),
         Quad(article, _n(SCHEMA.datePublished), _typed(meta.published.isoformat(), "date"), g),
         Quad(article, _n(SCHEMA.inLanguage), Literal(meta.language), g),
-        Quad(graph, RDF_TYPE, _n(PROV.Entity), g),
-        Quad(graph, _n(PROV.wasDerivedFrom), article, g),
-        Quad(graph, _n(PROV.generatedAtTime), when, g),
-        Quad(graph, _n(PROV.wasGeneratedBy), activity, g),
-        Quad(inferred, RDF_TYPE, _n(PROV.Entity), g),
-        Quad(inferred, _n(NG.inferredFrom), graph, g),
-        Quad(inferred, _n(PROV.wasDerivedFrom), graph, g),
-        Quad(activity, RDF_TYPE, _n(PROV.Activity), g),
-        Quad(activity, RDFS_LABEL, Literal(f"ingestion of {builder.source_name.rsplit('/', 1)[-1]}"), g),
-        Quad(activity, _n(PROV.used), article, g),
-        Quad(activity, _n(PROV.endedAtTime), when, g),
     ]
+    label = f"ingestion of {builder.source_name.rsplit('/', 1)[-1]}"
+    out += provenance_quads(graph, inferred, article, activity, label, when, g)
     where = "article"
     publisher = builder.ref(where, "publisher", meta.publisher, ("source", "organization"))
     if publisher is not None:
