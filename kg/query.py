@@ -80,11 +80,13 @@ class QueryResult:
     def __init__(
         self, kind: str, fmt: Format, chunks: Iterator[bytes], etag: str | None = None,
         *, cached: bool = False, closers: tuple[Callable[[], None], ...] = (),
+        whole: bytes | None = None,
     ) -> None:
         self.kind = kind
         self.format = fmt
         self.etag = etag
         self.cached = cached
+        self.whole = whole  # the whole body, when it was complete before the first chunk went out
         self._chunks = chunks
         self._closers = closers
 
@@ -201,7 +203,8 @@ class QueryEngine:
             entry = self._cache.get(key)
             if entry is not None:
                 return QueryResult(
-                    entry.kind, entry.format, iter((entry.body,)), etag, cached=True
+                    entry.kind, entry.format, iter((entry.body,)), etag, cached=True,
+                    whole=entry.body,
                 )
         limit = self.settings.query_timeout
         if uses_service:
@@ -215,6 +218,11 @@ class QueryEngine:
             if uses_service and type(exc) is QueryEvaluationError:
                 raise ServiceError(str(exc)) from exc
             raise
+        if isinstance(chunks, list):  # complete already: no stream to keep open
+            body = b"".join(chunks)
+            if cacheable and len(body) <= CACHE_ENTRY_BYTES:
+                self._cache.put(key, _CacheEntry(kind, fmt, body))
+            return QueryResult(kind, fmt, iter((body,)), etag, whole=body)
         closers: tuple[Callable[[], None], ...] = (getattr(chunks, "close", _nothing),)
         if cacheable:
             chunks = self._caching(key, kind, fmt, chunks)
@@ -239,7 +247,8 @@ class QueryEngine:
 
     def _execute(
         self, job: QueryJob, deadline: float
-    ) -> tuple[str, Format, Iterator[bytes]]:
+    ) -> tuple[str, Format, Iterator[bytes] | list[bytes]]:
+        """Start a job: its kind, format and body (a list when it is already complete)."""
         raise NotImplementedError
 
     def write(self, change: Callable[[Store], T]) -> T:
@@ -282,12 +291,12 @@ class InProcessEngine(QueryEngine):
 
     def _execute(
         self, job: QueryJob, deadline: float
-    ) -> tuple[str, Format, Iterator[bytes]]:
+    ) -> tuple[str, Format, Iterator[bytes] | list[bytes]]:
         sink = _ChunkSink()
         kind, fmt = self.store.run_query(job.sparql, sink, job.format_for, **job.store_kwargs())
         if time.monotonic() > deadline:
             raise QueryTimeoutError(f"the query ran past {self.settings.query_timeout:g} s")
-        return kind, fmt, iter(sink.chunks)
+        return kind, fmt, sink.chunks
 
 
 class _ChunkSink:

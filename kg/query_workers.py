@@ -202,7 +202,7 @@ class ProcessPoolEngine(QueryEngine):
 
     def _execute(
         self, job: QueryJob, deadline: float
-    ) -> tuple[str, Format, Iterator[bytes]]:
+    ) -> tuple[str, Format, Iterator[bytes] | list[bytes]]:
         try:
             worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
@@ -228,7 +228,7 @@ class ProcessPoolEngine(QueryEngine):
         assert fmt is not None
         if tag == "all":
             self._release(worker)
-            return kind, fmt, iter((first,))
+            return kind, fmt, [first]
         return kind, fmt, _Stream(self, worker, first, deadline)
 
     def _receive(self, worker: _Worker, deadline: float) -> tuple[Any, ...]:

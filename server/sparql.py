@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from kg import formats
-from kg.query import QueryJob, QueryResult
-from kg.sparql_text import query_form, result_kind
+from kg.query import QueryResult
 from server import description, negotiation, state
+from server.answers import query_answer, query_job, result_answer
 from server.auth import require_writer
+from server.errors import as_response
 from server.protocol import (
     FORM,
-    NotAcceptable,
     QueryRequest,
     UpdateRequest,
     media_type_of,
@@ -19,8 +18,6 @@ from server.protocol import (
 )
 
 blueprint = Blueprint("sparql", __name__)
-
-_RESULT_KINDS = (formats.SOLUTIONS, formats.BOOLEAN, formats.GRAPH)
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -41,57 +38,19 @@ def sparql() -> Response:
     return query(parsed)
 
 
-def _formats_for(sparql: str) -> tuple[tuple[str, str], ...]:
-    """(kind, format name) for the kinds the query may produce, negotiated from the request."""
-    accept, asked = request.headers.get("Accept"), request.values.get("format")
-    form = query_form(sparql)
-    if form is not None:
-        kind = result_kind(form)
-        return ((kind, negotiation.for_kind(kind, accept, asked).name),)
-    # Unknown form: most likely a syntax error, whose message matters more than a 406.
-    chosen = []
-    for kind in _RESULT_KINDS:
-        try:
-            chosen.append((kind, negotiation.for_kind(kind, accept, asked).name))
-        except NotAcceptable:
-            chosen.append((kind, formats.formats_for(kind)[0].name))
-    return tuple(chosen)
-
-
 def query(parsed: QueryRequest) -> Response:
     """Run a query and stream its results, or answer 304 when the client has them."""
     ng = state()
-    job = QueryJob(
-        parsed.query,
-        _formats_for(parsed.query),
-        default_graphs=parsed.default_graphs,
-        named_graphs=parsed.named_graphs,
-        union_default_graph=ng.settings.union_default_graph,
-        base_iri=None,
-    )
-    etag = ng.engine.etag(job)
-    if etag is not None and etag in request.headers.get("If-None-Match", ""):
-        return _not_modified(etag)
-    return result_response(ng.engine.run(job))
-
-
-def _not_modified(etag: str) -> Response:
-    response = Response(status=304)
-    response.headers["ETag"] = etag
-    response.headers["Vary"] = "Accept"
-    return response
+    job = query_job(parsed, ng.settings, request.headers.get("Accept"), request.values.get("format"))
+    return as_response(query_answer(
+        ng.engine, job, head=request.method == "HEAD",
+        if_none_match=request.headers.get("If-None-Match"),
+    ))
 
 
 def result_response(result: QueryResult) -> Response:
-    """A streamed response for a query result (an empty body for HEAD, same headers)."""
-    headers = {"Vary": "Accept"}
-    if result.etag is not None:
-        headers["ETag"] = result.etag
-        headers["Cache-Control"] = "no-cache"  # revalidate: the ETag makes that cheap
-    if request.method == "HEAD":
-        result.close()
-        return Response(b"", content_type=result.format.content_type, headers=headers)
-    return Response(result, content_type=result.format.content_type, headers=headers)
+    """A response for a query result (an empty body for HEAD, same headers)."""
+    return as_response(result_answer(result, head=request.method == "HEAD"))
 
 
 def update(parsed: UpdateRequest) -> Response:

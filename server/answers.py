@@ -1,0 +1,160 @@
+"""Answers to SPARQL query requests as status, headers and body, with no web framework.
+
+The Flask view (server.sparql) and the WSGI fast path (server.fast_path) send what this
+builds, so a query gets the same answer whichever way it comes in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg import formats
+from kg.config import Settings
+from kg.errors import (
+    ConfigError,
+    FactsError,
+    KgError,
+    QueryEvaluationError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    RdfFormatError,
+    ResolutionError,
+    ServiceNotAllowedError,
+    StoreError,
+)
+from kg.query import EngineCrashError, QueryEngine, QueryJob, QueryResult, ServiceError
+from kg.sparql_text import query_form, result_kind
+from server import negotiation
+from server.protocol import (
+    BadRequest,
+    Forbidden,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+    PayloadTooLarge,
+    ProtocolError,
+    QueryRequest,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+
+_RESULT_KINDS = (formats.SOLUTIONS, formats.BOOLEAN, formats.GRAPH)
+
+# Most specific first: the first class an error is an instance of gives its status.
+STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (BadRequest, 400),
+    (Unauthorized, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (MethodNotAllowed, 405),
+    (NotAcceptable, 406),
+    (PayloadTooLarge, 413),
+    (UnsupportedMediaType, 415),
+    (ProtocolError, 400),
+    (QuerySyntaxError, 400),
+    (RdfFormatError, 400),
+    (FactsError, 400),
+    (ResolutionError, 400),
+    (ServiceNotAllowedError, 400),
+    (QueryTimeoutError, 503),
+    (ServiceError, 502),
+    (EngineCrashError, 400),
+    (QueryEvaluationError, 400),
+    (ConfigError, 500),
+    (StoreError, 500),
+    (KgError, 500),
+)
+
+
+@dataclass
+class Answer:
+    """What to send: a status, headers and a body (a QueryResult streams; close() it if unsent)."""
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: Iterable[bytes] = ()
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status for one of our errors (500 for anything not in the table)."""
+    for cls, status in STATUS:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def error_answer(error: Exception) -> Answer:
+    """A text/plain answer with the error's own message (the parser's, for a 400)."""
+    headers = [("Content-Type", "text/plain; charset=utf-8")]
+    if isinstance(error, MethodNotAllowed):
+        headers.append(("Allow", ", ".join(error.allowed)))
+    if isinstance(error, Unauthorized):
+        headers.append(("WWW-Authenticate", 'Bearer realm="newsgraph"'))
+    if isinstance(error, QueryTimeoutError):
+        headers.append(("Retry-After", "1"))
+    return Answer(status_of(error), headers, [f"{error}\n".encode()])
+
+
+def query_job(
+    parsed: QueryRequest, settings: Settings, accept: str | None, format_param: str | None
+) -> QueryJob:
+    """The job for a query request, in the formats the client negotiated.
+
+    :raises NotAcceptable: when nothing we offer for the query's result kind is acceptable.
+    """
+    return QueryJob(
+        parsed.query,
+        _formats_for(parsed.query, accept, format_param),
+        default_graphs=parsed.default_graphs,
+        named_graphs=parsed.named_graphs,
+        union_default_graph=settings.union_default_graph,
+        base_iri=None,
+    )
+
+
+def _formats_for(
+    sparql: str, accept: str | None, format_param: str | None
+) -> tuple[tuple[str, str], ...]:
+    """(kind, format name) for the kinds the query may produce."""
+    form = query_form(sparql)
+    if form is not None:
+        kind = result_kind(form)
+        return ((kind, negotiation.for_kind(kind, accept, format_param).name),)
+    # Unknown form: most likely a syntax error, whose message matters more than a 406.
+    chosen = []
+    for kind in _RESULT_KINDS:
+        try:
+            chosen.append((kind, negotiation.for_kind(kind, accept, format_param).name))
+        except NotAcceptable:
+            chosen.append((kind, formats.formats_for(kind)[0].name))
+    return tuple(chosen)
+
+
+def query_answer(
+    engine: QueryEngine, job: QueryJob, *, head: bool = False, if_none_match: str | None = None
+) -> Answer:
+    """Run a job, or answer 304 when the client's ETag is current.
+
+    :raises KgError: (a subclass) when the query fails before its first chunk.
+    """
+    etag = engine.etag(job)
+    if etag is not None and if_none_match and etag in if_none_match:
+        return Answer(304, [("ETag", etag), ("Vary", "Accept")])
+    return result_answer(engine.run(job), head=head)
+
+
+def result_answer(result: QueryResult, *, head: bool = False) -> Answer:
+    """A 200 for a query result: streamed, or whole with its length when it is complete."""
+    headers = [("Content-Type", result.format.content_type), ("Vary", "Accept")]
+    if result.etag is not None:
+        headers.append(("ETag", result.etag))
+        headers.append(("Cache-Control", "no-cache"))  # revalidate: the ETag makes that cheap
+    whole = result.whole
+    if head:
+        result.close()
+        return Answer(200, headers, [])
+    if whole is not None:
+        headers.append(("Content-Length", str(len(whole))))
+        return Answer(200, headers, [whole])
+    return Answer(200, headers, result)
