@@ -188,8 +188,36 @@ def servers(data: Path, workers: int) -> Iterator[tuple[str, str]]:
         shutil.rmtree(folder)
 
 
-def run(ours: str, theirs: str | None, seconds: float, warm: bool) -> None:
-    """Run the mix and print one line per query, concurrency and mode."""
+def _settle(url: str, timeout: float = 120) -> None:
+    """Wait until queries left running by the last run are done: wrk stops sending, but the
+    server finishes what it took; the next run must not start behind them."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        _select(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.1)
+
+
+def measure(url: str, query: str, connections: int, seconds: float, cold: bool) -> dict[str, float]:
+    """One wrk run on a settled server."""
+    _settle(url)
+    return wrk(url, query, connections, seconds, cold)
+
+
+def _median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run with the median requests/s (its p50 and p99 with it); errors are summed."""
+    middle = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+    return {**middle, "errors": sum(r["errors"] for r in runs)}
+
+
+def run(ours: str, theirs: str | None, seconds: float, warm: bool, rounds: int = 3) -> None:
+    """Run the mix and print one line per query, concurrency and mode.
+
+    Each figure is the median of `rounds` runs, ours and the peer's taking turns, so that
+    a burst of load from elsewhere on the machine hits both sides alike.
+    """
     values = parameters(ours)
     print(f"parameters: {values}")
     header = f"{'query':32} {'mode':4} {'c':>2} {'ours req/s':>11} {'p50 ms':>8} {'p99 ms':>8}"
@@ -197,15 +225,23 @@ def run(ours: str, theirs: str | None, seconds: float, warm: bool) -> None:
         header += f" {'peer req/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}"
     print(header)
     modes = [("cold", True)] + ([("warm", False)] if warm else [])
+    for template in QUERIES.values():  # first touches: page cache, worker start-up
+        for url in (ours, theirs) if theirs else (ours,):
+            measure(url, template.format(**values), 4, 1, True)
     for name, template in QUERIES.items():
         query = template.format(**values)
         for mode, cold in modes:
             for connections in (1, 4):
-                mine = wrk(ours, query, connections, seconds, cold)
+                mine_runs, peer_runs = [], []
+                for _ in range(rounds):
+                    mine_runs.append(measure(ours, query, connections, seconds, cold))
+                    if theirs:
+                        peer_runs.append(measure(theirs, query, connections, seconds, cold))
+                mine = _median_run(mine_runs)
                 line = (f"{name:32} {mode:4} {connections:>2} {mine['rps']:>11.0f} "
                         f"{mine['p50']:>8.2f} {mine['p99']:>8.2f}")
                 if theirs:
-                    peer = wrk(theirs, query, connections, seconds, cold)
+                    peer = _median_run(peer_runs)
                     ratio = mine["rps"] / peer["rps"] if peer["rps"] else float("nan")
                     line += (f" {peer['rps']:>11.0f} {peer['p50']:>8.2f} {peer['p99']:>8.2f} "
                              f"{ratio:>6.2f}")
@@ -221,6 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--peer", help="a running oxigraph serve query URL (…/query)")
     parser.add_argument("--data", type=Path, help="N-Quads/TriG file: start both servers on it")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per figure (the median is shown)")
     parser.add_argument("--workers", type=int, default=0, help="our query workers (0: cores)")
     parser.add_argument("--no-warm", action="store_true", help="skip the repeated-query runs")
     args = parser.parse_args(argv)
@@ -228,9 +265,9 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("wrk is not installed (apt-get install -y wrk)")
     if args.data:
         with servers(args.data, args.workers) as (ours, theirs):
-            run(ours, theirs, args.seconds, not args.no_warm)
+            run(ours, theirs, args.seconds, not args.no_warm, args.rounds)
     elif args.url:
-        run(args.url, args.peer, args.seconds, not args.no_warm)
+        run(args.url, args.peer, args.seconds, not args.no_warm, args.rounds)
     else:
         parser.error("give --url (and optionally --peer) or --data")
 

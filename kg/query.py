@@ -8,6 +8,7 @@ and an in-memory store the in-process engine, whose limit is only checked betwee
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import threading
 import time
@@ -53,6 +54,16 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     union_default_graph: bool = True
     base_iri: str | None = None
+
+    @functools.cached_property
+    def volatile(self) -> bool:
+        """Whether its answer may change without a write (so it must not be cached)."""
+        return is_volatile(self.sparql)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A short hash of everything that decides the answer's bytes."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=8).hexdigest()
 
     def format_for(self, kind: str) -> Format:
         """The format chosen for a result kind, or that kind's preferred one."""
@@ -179,14 +190,13 @@ class QueryEngine:
         """
         check_nesting(job.sparql)
         uses_service = bool(federation.check_services(job.sparql, self.settings.allowed_services))
-        return not is_volatile(job.sparql), uses_service
+        return not job.volatile, uses_service
 
     def etag(self, job: QueryJob) -> str | None:
         """The entity tag of the job's answer at the current data version (None: uncacheable)."""
-        if is_volatile(job.sparql):
+        if job.volatile:
             return None
-        digest = hashlib.blake2b(repr(job).encode(), digest_size=8).hexdigest()
-        return f'"{self._boot}-{self._version}-{digest}"'
+        return f'"{self._boot}-{self._version}-{job.digest}"'
 
     def run(self, job: QueryJob) -> QueryResult:
         """Run a query; the first chunk is produced before this returns.

@@ -4,8 +4,11 @@ nests, and the protocol's USING clauses. No parser: pyoxigraph's is only reachab
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+import threading
+from collections.abc import Callable
 
 from kg import formats
 from kg.errors import QuerySyntaxError
@@ -32,6 +35,28 @@ _TOP_WHERE = re.compile(r"\b(DELETE\s+)?WHERE\b", re.IGNORECASE)
 _HAS_USING = re.compile(r"\b(USING|WITH)\b", re.IGNORECASE)
 
 
+def _last_per_thread(function: Callable[[str], str]) -> Callable[[str], str]:
+    """Remember a function's last argument and result in each thread.
+
+    One request asks several questions of the same text in the thread serving it; a
+    cache of one entry a thread is enough for that, and never holds more text than the
+    requests in flight.
+    """
+    memo = threading.local()
+
+    @functools.wraps(function)
+    def remembered(text: str) -> str:
+        last = getattr(memo, "last", None)
+        if last is not None and last[0] is text:
+            return last[1]
+        result = function(text)
+        memo.last = (text, result)
+        return result
+
+    return remembered
+
+
+@_last_per_thread
 def _blank_opaque(sparql: str) -> str:
     """The query with strings, IRIs and comments blanked out (positions and <> kept)."""
     return _OPAQUE.sub(_blank, sparql)
@@ -44,6 +69,7 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(text)
 
 
+@_last_per_thread
 def _without_comments(sparql: str) -> str:
     return _OPAQUE.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0), sparql)
 
@@ -111,9 +137,13 @@ def with_using(update: str, graphs: tuple[str, ...], named: tuple[str, ...]) -> 
 
 
 _VOLATILE = re.compile(r"\b(SERVICE|RAND|NOW|UUID|STRUUID|BNODE)\b", re.IGNORECASE)
+_VOLATILE_STEMS = ("service", "rand", "now", "uuid", "bnode")
 
 
 def is_volatile(sparql: str) -> bool:
     """Whether the answer may change without a write (remote data, randomness, the clock)."""
+    lowered = sparql.lower()
+    if not any(stem in lowered for stem in _VOLATILE_STEMS):
+        return False  # most queries: decided without the slower word search
     return _VOLATILE.search(_blank_opaque(sparql)) is not None
 

@@ -12,6 +12,7 @@ from kg.errors import KgError
 from kg.query import QueryEngine, open_engine
 from kg.store import AnyStore, open_configured_store
 from server.errors import error_response
+from server.fast_path import QueryFastPath
 from server.protocol import PayloadTooLarge, ProtocolError
 
 CORS_HEADERS = {
@@ -51,7 +52,9 @@ def create_app(settings: Settings | None = None, *, store: AnyStore | None = Non
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
-    app.extensions["newsgraph"] = Newsgraph(settings, store, open_engine(store, settings))
+    newsgraph = Newsgraph(settings, store, open_engine(store, settings))
+    app.extensions["newsgraph"] = newsgraph
+    app.wsgi_app = QueryFastPath(app.wsgi_app, newsgraph, extra_headers=CORS_HEADERS)  # type: ignore[method-assign]
 
     from server import graph_store, sparql
 

@@ -86,14 +86,15 @@ def status_of(error: Exception) -> int:
 
 def error_answer(error: Exception) -> Answer:
     """A text/plain answer with the error's own message (the parser's, for a 400)."""
-    headers = [("Content-Type", "text/plain; charset=utf-8")]
+    body = f"{error}\n".encode()
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
     if isinstance(error, MethodNotAllowed):
         headers.append(("Allow", ", ".join(error.allowed)))
     if isinstance(error, Unauthorized):
         headers.append(("WWW-Authenticate", 'Bearer realm="newsgraph"'))
     if isinstance(error, QueryTimeoutError):
         headers.append(("Retry-After", "1"))
-    return Answer(status_of(error), headers, [f"{error}\n".encode()])
+    return Answer(status_of(error), headers, [body])
 
 
 def query_job(

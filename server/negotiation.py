@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from werkzeug.datastructures import MIMEAccept
@@ -63,6 +64,7 @@ def choose(
     return fmt
 
 
+@functools.lru_cache(maxsize=512)  # clients send the same few Accept headers again and again
 def for_kind(kind: str, accept: str | None, format_param: str | None = None) -> Format:
     """The format for a result of this kg.formats kind (SOLUTIONS, BOOLEAN, GRAPH…).
 
