@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,7 +64,9 @@ local counter = 0
 request = function()
   counter = counter + 1
   if cold then
-    return wrk.format("GET", path .. "%23" .. counter .. "-" .. math.random(1, 1000000000),
+    -- The run's own token: Lua's random numbers repeat from run to run, so a cache would
+    -- answer the next run's requests.
+    return wrk.format("GET", path .. "%23{token}-" .. counter,
                       {{["Accept"] = "application/sparql-results+json"}})
   end
   return wrk.format("GET", path, nil)
@@ -98,7 +101,8 @@ def wrk(url: str, query: str, connections: int, seconds: float, cold: bool) -> d
     parsed = urllib.parse.urlsplit(url)
     path = parsed.path + "?" + urllib.parse.urlencode({"query": PREFIXES + query})
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA.format(path=path.replace('"', '\\"'), cold="true" if cold else "false"))
+        script.write(LUA.format(path=path.replace('"', '\\"'), cold="true" if cold else "false",
+                                token=uuid.uuid4().hex))
     try:
         out = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "60s",

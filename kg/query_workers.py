@@ -39,18 +39,19 @@ from kg.store import Store
 SPIN_SECONDS = 0.0005
 
 
-def _wait_readable(poller: select.poll, spin: bool, timeout: float | None) -> bool:
-    """Wait until a message is there: check for spin_seconds first if spin, then sleep.
+def wait_for_message(poller: select.poll, spin: bool, timeout: float | None) -> bool:
+    """Wait until a message is there: keep checking for SPIN_SECONDS first if spin, then sleep.
 
     Returns False when timeout (seconds; None: no limit) passes first.
     """
     if spin:
-        end = time.perf_counter() + SPIN_SECONDS
+        budget = SPIN_SECONDS if timeout is None else min(SPIN_SECONDS, timeout)
+        end = time.perf_counter() + budget
         while time.perf_counter() < end:
             if poller.poll(0):
                 return True
         if timeout is not None:
-            timeout -= SPIN_SECONDS
+            timeout -= budget
     if timeout is None:
         return bool(poller.poll())
     return timeout > 0 and bool(poller.poll(timeout * 1000))
@@ -65,7 +66,8 @@ def _read_message(conn: Connection) -> Any:
     return pickle.loads(conn.recv_bytes())
 
 
-def _poller(fd: int) -> select.poll:
+def message_poller(fd: int) -> select.poll:
+    """A poller that tells when a message can be read from fd."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     return poller
@@ -119,7 +121,7 @@ class _PipeWriter:
 def _worker_main(fd: int) -> None:
     """A query worker: open the checkpoint it is told to, run jobs, stream their results."""
     conn = Connection(fd)
-    poller = _poller(fd)
+    poller = message_poller(fd)
     # The server handles Ctrl-C; a worker just ends when its pipe closes.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store: Store | None = None
@@ -127,7 +129,7 @@ def _worker_main(fd: int) -> None:
     spin = False
     while True:
         try:
-            _wait_readable(poller, spin, None)
+            wait_for_message(poller, spin, None)
             job, checkpoint, spin = _read_message(conn)
         except EOFError:
             return
@@ -225,7 +227,7 @@ class ProcessPoolEngine(QueryEngine):
             cwd=str(Path(__file__).resolve().parent.parent),
         )
         theirs.close()
-        return _Worker(process, Connection(ours.fileno()), _poller(ours.detach()))
+        return _Worker(process, Connection(ours.fileno()), message_poller(ours.detach()))
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker (it may be mid-query) and start a fresh one in the background."""
@@ -279,7 +281,7 @@ class ProcessPoolEngine(QueryEngine):
 
     def _receive(self, worker: _Worker, deadline: float, spin: bool = False) -> tuple[Any, ...]:
         try:
-            if not _wait_readable(worker.poller, spin, deadline - time.monotonic()):
+            if not wait_for_message(worker.poller, spin, deadline - time.monotonic()):
                 raise QueryTimeoutError(
                     f"the query ran past its time limit of {self._limit_text()} and was stopped"
                 )

@@ -152,10 +152,9 @@ def result_answer(result: QueryResult, *, head: bool = False) -> Answer:
         headers.append(("ETag", result.etag))
         headers.append(("Cache-Control", "no-cache"))  # revalidate: the ETag makes that cheap
     whole = result.whole
+    if whole is not None:
+        headers.append(("Content-Length", str(len(whole))))  # for HEAD too: what GET would send
     if head:
         result.close()
         return Answer(200, headers, [])
-    if whole is not None:
-        headers.append(("Content-Length", str(len(whole))))
-        return Answer(200, headers, [whole])
-    return Answer(200, headers, result)
+    return Answer(200, headers, result if whole is None else [whole])

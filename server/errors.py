@@ -9,7 +9,10 @@ from server.answers import Answer, error_answer
 
 def as_response(answer: Answer) -> Response:
     """A Flask response that sends an answer as it is."""
-    return Response(answer.body, status=answer.status, headers=answer.headers)
+    response = Response(answer.body, status=answer.status, headers=answer.headers)
+    # An answer has its Content-Length when it is known; an empty HEAD body is not "0".
+    response.automatically_set_content_length = False
+    return response
 
 
 def error_response(error: Exception) -> Response:

@@ -38,17 +38,17 @@ class QueryFastPath:
         self, app: WsgiApp, state: Any, path: str = "/sparql",
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
-        self._app = app
+        self.app = app  # what every request that is not a well-formed query goes on to
         self._state = state  # server.Newsgraph: settings and engine
         self._path = path
         self._extra = list((extra_headers or {}).items())
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != self._path:
-            return self._app(environ, start_response)
+            return self.app(environ, start_response)
         answer = self._answer(environ)
         if answer is None:
-            return self._app(environ, start_response)
+            return self.app(environ, start_response)
         start_response(_REASONS[answer.status], answer.headers + self._extra)
         return answer.body
 

@@ -3,6 +3,7 @@ big results stream without being held in the server's memory."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 from endpoint_server import running_server
+
+from kg import query_workers
 
 LIMIT = 2.0
 # Seven unconstrained patterns over the test data: about 20^7 rows to count (hours).
@@ -102,3 +105,16 @@ def _stream_big_result(server) -> None:
     assert size > 30_000_000
     grown = _http_process_peak_kib(server) - before
     assert grown < 15_000, f"the HTTP process grew by {grown} KiB for a {size}-byte result"
+
+
+@pytest.mark.parametrize("spin", [True, False])
+def test_waiting_for_a_worker_ends_at_the_time_limit_spinning_or_not(spin: bool) -> None:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        poller = query_workers.message_poller(ours.fileno())
+        for timeout in (0.0001, 0.05):
+            started = time.monotonic()
+            assert query_workers.wait_for_message(poller, spin, timeout) is False
+            assert timeout <= time.monotonic() - started < timeout + 0.5
+        theirs.send(b"x")
+        assert query_workers.wait_for_message(poller, spin, 0.05) is True
