@@ -33,9 +33,9 @@ from kg.formats import Format
 from kg.query import CHUNK_BYTES, EngineCrashError, QueryEngine, QueryJob
 from kg.store import Store
 
-# How long a waiting side keeps checking for a message before it sleeps, when a core is free.
-# Waking a sleeping process costs about 60 µs here each way, more than an entity lookup
-# takes to run; checking keeps that off cheap queries. Under load nobody spins.
+# How long a waiting side keeps checking for a message before it sleeps, when it is the only
+# query in flight. Waking a sleeping process costs about 60 µs here each way, more than an
+# entity lookup takes to run; checking keeps that off cheap queries. Under load nobody spins.
 SPIN_SECONDS = 0.0005
 
 
@@ -171,6 +171,8 @@ class ProcessPoolEngine(QueryEngine):
             raise ValueError("a process pool needs an on-disk store (use InProcessEngine)")
         self._cores = os.cpu_count() or 2
         self._size = workers or settings.workers or self._cores
+        self._in_flight = 0  # queries waiting for or running on a worker
+        self._in_flight_lock = threading.Lock()
         # Checkpoints are hard links, so they must live on the store's file system.
         location = Path(store.path).resolve()
         prefix = f".{location.name}.checkpoints-"
@@ -249,6 +251,20 @@ class ProcessPoolEngine(QueryEngine):
     def _execute(
         self, job: QueryJob, deadline: float
     ) -> tuple[str, Format, Iterator[bytes] | list[bytes]]:
+        # A thread that spins keeps the GIL from the others for up to the switch interval
+        # (5 ms), so only the one query in flight here may spin for its answer.
+        with self._in_flight_lock:
+            self._in_flight += 1
+            spin = self._in_flight == 1 and self._cores >= 2
+        try:
+            return self._run_on_worker(job, deadline, spin)
+        finally:
+            with self._in_flight_lock:
+                self._in_flight -= 1
+
+    def _run_on_worker(
+        self, job: QueryJob, deadline: float, spin: bool
+    ) -> tuple[str, Format, Iterator[bytes] | list[bytes]]:
         try:
             worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
@@ -259,8 +275,6 @@ class ProcessPoolEngine(QueryEngine):
             checkpoint = self._checkpoints[-1]
         worker.checkpoint = checkpoint
         self._busy[id(worker)] = checkpoint
-        # Spin only while a core is left for the spinner besides the busy workers.
-        spin = 2 * len(self._busy) <= self._cores
         try:
             _send_message(worker.conn, (job, checkpoint, spin))
             message = self._receive(worker, deadline, spin)

@@ -15,11 +15,15 @@ from server.errors import error_response
 from server.fast_path import QueryFastPath
 from server.protocol import PayloadTooLarge, ProtocolError
 
+# Fetch's CORS: every response names the origins and the headers a script may read; the
+# methods, request headers and how long to remember them matter only to a preflight.
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Type, ETag, Retry-After",
+}
+PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type, If-None-Match",
-    "Access-Control-Expose-Headers": "Content-Type, ETag, Retry-After",
     "Access-Control-Max-Age": "86400",
 }
 
@@ -81,7 +85,8 @@ def create_app(settings: Settings | None = None, *, store: AnyStore | None = Non
         headers = response.headers
         # One pass over the headers: `key in headers` raises and catches an error per miss.
         present = {key.lower() for key, _ in headers.items()}
-        for key, value in CORS_HEADERS.items():
+        wanted = CORS_HEADERS | PREFLIGHT_HEADERS if request.method == "OPTIONS" else CORS_HEADERS
+        for key, value in wanted.items():
             if key.lower() not in present:
                 headers[key] = value
         return response
