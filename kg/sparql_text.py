@@ -16,16 +16,20 @@ from kg.errors import QuerySyntaxError
 MAX_NESTING = 300  # pyoxigraph's parser overflows its stack somewhere between 2,000 and 5,000
 
 # Strings, IRIs and comments, so that brackets and keywords inside them do not count.
-_OPAQUE = re.compile(
+_STRINGS_AND_IRIS = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*",
-    re.DOTALL,
 )
-_PROLOGUE = r"(?:\s+|BASE\s*<[^>]*>|PREFIX\s*[\w.\-]*:\s*<[^>]*>)*"
+_OPAQUE = re.compile(_STRINGS_AND_IRIS + r"|#[^\n]*", re.DOTALL)
+# The same, with strings and IRIs captured: a comment leaves group 1 empty, so the template
+# "\1 " keeps strings and IRIs and drops comments without a Python call per match.
+_KEEP_UNLESS_COMMENT = re.compile("(" + _STRINGS_AND_IRIS + r")|#[^\n]*", re.DOTALL)
+# One space a repetition and no backtracking into it: "(?:\s+|…)*" splits a run of n spaces
+# 2^n ways before it gives up, and a query with 40 leading spaces would hold a thread forever.
+_PROLOGUE = r"(?:\s|BASE\s*<[^>]*>|PREFIX\s*[\w.\-]*:\s*<[^>]*>)*+"
 _FORM = re.compile(_PROLOGUE + r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 _UPDATE = re.compile(
     _PROLOGUE + r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
@@ -56,10 +60,15 @@ def _last_per_thread(function: Callable[[str], str]) -> Callable[[str], str]:
     return remembered
 
 
-@_last_per_thread
 def _blank_opaque(sparql: str) -> str:
     """The query with strings, IRIs and comments blanked out (positions and <> kept)."""
     return _OPAQUE.sub(_blank, sparql)
+
+
+@_last_per_thread
+def _strip_opaque(sparql: str) -> str:
+    """The query with each string, IRI and comment replaced by one space."""
+    return _OPAQUE.sub(" ", sparql)
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -71,7 +80,7 @@ def _blank(match: re.Match[str]) -> str:
 
 @_last_per_thread
 def _without_comments(sparql: str) -> str:
-    return _OPAQUE.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0), sparql)
+    return _KEEP_UNLESS_COMMENT.sub(r"\1 ", sparql)
 
 
 def query_form(sparql: str) -> str | None:
@@ -97,7 +106,9 @@ def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
 
     :raises QuerySyntaxError: when brackets or unary operators nest deeper than limit.
     """
-    blank = _blank_opaque(sparql)
+    if sum(map(sparql.count, "({[")) <= limit and sum(map(sparql.count, "!+-^")) < limit:
+        return  # too few brackets or operators to nest that deep, whatever they are inside
+    blank = _strip_opaque(sparql)
     depth = deepest = 0
     for char in re.sub(r"[^(){}\[\]]+", "", blank):
         if char in "({[":
@@ -145,5 +156,5 @@ def is_volatile(sparql: str) -> bool:
     lowered = sparql.lower()
     if not any(stem in lowered for stem in _VOLATILE_STEMS):
         return False  # most queries: decided without the slower word search
-    return _VOLATILE.search(_blank_opaque(sparql)) is not None
+    return _VOLATILE.search(_strip_opaque(sparql)) is not None
 

@@ -138,6 +138,17 @@ def test_deep_nesting_is_refused(text) -> None:
         check_nesting(text)
 
 
+@pytest.mark.parametrize("space", [" ", "\n", "\t \r\n"])
+def test_long_runs_of_white_space_are_read_at_once(space) -> None:
+    # A backtracking pattern took 2 s on 24 leading spaces and doubled with each more.
+    padding = space * 5000
+    text = f"{padding}PREFIX a: <http://a/>{padding}PREFIX b: <http://b/>{padding}SELECT * {{ ?s ?p ?o }}"
+    assert query_form(text) == "SELECT"
+    assert not looks_like_update(text)
+    assert query_form(padding + "NOT SPARQL") is None
+    assert not looks_like_update(padding + "NOT SPARQL")
+
+
 def test_brackets_in_strings_do_not_count() -> None:
     check_nesting('SELECT * WHERE { ?s ?p "' + "{" * 5000 + '" }')
 
