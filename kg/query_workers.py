@@ -66,6 +66,12 @@ def _read_message(conn: Connection) -> Any:
     return pickle.loads(conn.recv_bytes())
 
 
+def _job_fields(job: QueryJob) -> tuple[Any, ...]:
+    # A job travels as a tuple of its fields: a dataclass pickles at several times the cost.
+    return (job.sparql, job.formats, job.default_graphs, job.named_graphs,
+            job.union_default_graph, job.base_iri)
+
+
 def message_poller(fd: int) -> select.poll:
     """A poller that tells when a message can be read from fd."""
     poller = select.poll()
@@ -130,7 +136,8 @@ def _worker_main(fd: int) -> None:
     while True:
         try:
             wait_for_message(poller, spin, None)
-            job, checkpoint, spin = _read_message(conn)
+            fields, checkpoint, spin = _read_message(conn)
+            job = QueryJob(*fields)
         except EOFError:
             return
         writer = _PipeWriter(conn)
@@ -276,7 +283,7 @@ class ProcessPoolEngine(QueryEngine):
         worker.checkpoint = checkpoint
         self._busy[id(worker)] = checkpoint
         try:
-            _send_message(worker.conn, (job, checkpoint, spin))
+            _send_message(worker.conn, (_job_fields(job), checkpoint, spin))
             message = self._receive(worker, deadline, spin)
         except BaseException:
             self._busy.pop(id(worker), None)

@@ -4,11 +4,8 @@ nests, and the protocol's USING clauses. No parser: pyoxigraph's is only reachab
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
-import threading
-from collections.abc import Callable
 
 from kg import formats
 from kg.errors import QuerySyntaxError
@@ -24,12 +21,10 @@ _STRINGS_AND_IRIS = (
     r"|<[^<>\"{}|^`\\\s]*>"
 )
 _OPAQUE = re.compile(_STRINGS_AND_IRIS + r"|#[^\n]*", re.DOTALL)
-# The same, with strings and IRIs captured: a comment leaves group 1 empty, so the template
-# "\1 " keeps strings and IRIs and drops comments without a Python call per match.
-_KEEP_UNLESS_COMMENT = re.compile("(" + _STRINGS_AND_IRIS + r")|#[^\n]*", re.DOTALL)
+# What may come before a query's or update's keyword: space, comments, BASE and PREFIX.
 # One space a repetition and no backtracking into it: "(?:\s+|…)*" splits a run of n spaces
 # 2^n ways before it gives up, and a query with 40 leading spaces would hold a thread forever.
-_PROLOGUE = r"(?:\s|BASE\s*<[^>]*>|PREFIX\s*[\w.\-]*:\s*<[^>]*>)*+"
+_PROLOGUE = r"(?:\s|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[\w.\-]*:\s*<[^>]*>)*+"
 _FORM = re.compile(_PROLOGUE + r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 _UPDATE = re.compile(
     _PROLOGUE + r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
@@ -39,33 +34,11 @@ _TOP_WHERE = re.compile(r"\b(DELETE\s+)?WHERE\b", re.IGNORECASE)
 _HAS_USING = re.compile(r"\b(USING|WITH)\b", re.IGNORECASE)
 
 
-def _last_per_thread(function: Callable[[str], str]) -> Callable[[str], str]:
-    """Remember a function's last argument and result in each thread.
-
-    One request asks several questions of the same text in the thread serving it; a
-    cache of one entry a thread is enough for that, and never holds more text than the
-    requests in flight.
-    """
-    memo = threading.local()
-
-    @functools.wraps(function)
-    def remembered(text: str) -> str:
-        last = getattr(memo, "last", None)
-        if last is not None and last[0] is text:
-            return last[1]
-        result = function(text)
-        memo.last = (text, result)
-        return result
-
-    return remembered
-
-
 def _blank_opaque(sparql: str) -> str:
     """The query with strings, IRIs and comments blanked out (positions and <> kept)."""
     return _OPAQUE.sub(_blank, sparql)
 
 
-@_last_per_thread
 def _strip_opaque(sparql: str) -> str:
     """The query with each string, IRI and comment replaced by one space."""
     return _OPAQUE.sub(" ", sparql)
@@ -78,14 +51,9 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(text)
 
 
-@_last_per_thread
-def _without_comments(sparql: str) -> str:
-    return _KEEP_UNLESS_COMMENT.sub(r"\1 ", sparql)
-
-
 def query_form(sparql: str) -> str | None:
     """SELECT, CONSTRUCT, DESCRIBE or ASK (upper case), or None when it is not a query."""
-    match = _FORM.match(_without_comments(sparql))
+    match = _FORM.match(sparql)
     return match.group(1).upper() if match else None
 
 
@@ -98,7 +66,7 @@ def result_kind(form: str | None) -> str:
 
 def looks_like_update(sparql: str) -> bool:
     """Whether the text starts like a SPARQL Update rather than a query."""
-    return _UPDATE.match(_without_comments(sparql)) is not None
+    return _UPDATE.match(sparql) is not None
 
 
 def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:

@@ -13,7 +13,6 @@ import io
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qs
 
 from kg.errors import KgError
 from server.answers import Answer, error_answer, query_answer, query_job
@@ -23,6 +22,7 @@ from server.protocol import (
     ProtocolError,
     QueryRequest,
     media_type_of,
+    parse_query_string,
     parse_sparql_request,
 )
 
@@ -81,7 +81,7 @@ class QueryFastPath:
         query_string = environ.get("QUERY_STRING", "")
         if len(query_string) > limit:
             return None
-        args = parse_qs(query_string, keep_blank_values=True)
+        args = parse_query_string(query_string)
         content_type = environ.get("CONTENT_TYPE")
         form: dict[str, list[str]] = {}
         body = b""
@@ -93,7 +93,7 @@ class QueryFastPath:
             body = environ["wsgi.input"].read(int(length))
             environ["wsgi.input"] = io.BytesIO(body)  # still there if the Flask app takes over
             if media_type == FORM:
-                form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+                form = parse_query_string(body.decode("utf-8", "replace"))
                 body = b""
         elif method not in ("GET", "HEAD"):
             return None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from urllib.parse import parse_qs, urlencode
+
 import pytest
 
 from kg.errors import QuerySyntaxError
@@ -22,6 +25,7 @@ from server.protocol import (
     UnsupportedMediaType,
     UpdateRequest,
     parse_graph_target,
+    parse_query_string,
     parse_sparql_request,
 )
 
@@ -172,3 +176,26 @@ def test_using_graph_uri_becomes_using_clauses() -> None:
     )
     with pytest.raises(QuerySyntaxError):
         with_using("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", (G,), ())
+
+
+@pytest.mark.parametrize("text", [
+    urlencode({"query": 'PREFIX ng: <https://w3id.org/x#> SELECT * { ?s ?p "Zürich = €5 & more" }'}),
+    urlencode({"query": Q, "default-graph-uri": [G, G + "2"], "format": "json"}, doseq=True),
+    "query=SELECT+*+WHERE+{+?s+?p+?o+FILTER(?o+=+1)+}",
+    "a=1&a=2&&b&=c&d=e=f",
+    "q=%zz&r=100%",
+    "q=caf\u00e9+%C3%A9",
+    "q=%ff%fe%3d%3D=%0A",
+])
+def test_query_strings_parse_as_urllib_parses_them(text: str) -> None:
+    assert parse_query_string(text) == parse_qs(text, keep_blank_values=True)
+
+
+def test_random_query_strings_parse_as_urllib_parses_them() -> None:
+    pieces = ["=", "%", "&", "+", " ", "\t", "\r", "\n", "a", "Z", "0", "9", "f", "g", "_",
+              "%20", "%3D", "%26", "%e2%82%ac", "%C3", "%ZZ", "=\n", "=\r\n", "%0A", "%FF", ";",
+              "\x00", "\x7f", "é"]
+    generator = random.Random(2026)
+    for _ in range(20_000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 14)))
+        assert parse_query_string(text) == parse_qs(text, keep_blank_values=True), repr(text)
