@@ -234,13 +234,17 @@ def run(ours: str, theirs: str | None, seconds: float, warm: bool, rounds: int =
             measure(url, template.format(**values), 4, 1, True)
     for name, template in QUERIES.items():
         query = template.format(**values)
+        started = time.monotonic()
+        _select(theirs or ours, query + f" # probe {uuid.uuid4().hex}")
+        # A run of a slow query must hold enough requests for its figures to mean something.
+        length = min(60.0, max(seconds, 10 * (time.monotonic() - started)))
         for mode, cold in modes:
             for connections in (1, 4):
                 mine_runs, peer_runs = [], []
                 for _ in range(rounds):
-                    mine_runs.append(measure(ours, query, connections, seconds, cold))
+                    mine_runs.append(measure(ours, query, connections, length, cold))
                     if theirs:
-                        peer_runs.append(measure(theirs, query, connections, seconds, cold))
+                        peer_runs.append(measure(theirs, query, connections, length, cold))
                 mine = _median_run(mine_runs)
                 line = (f"{name:32} {mode:4} {connections:>2} {mine['rps']:>11.0f} "
                         f"{mine['p50']:>8.2f} {mine['p99']:>8.2f}")
