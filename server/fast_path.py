@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
 from server.answers import Answer, error_answer, query_answer, query_job
@@ -26,6 +26,9 @@ from server.protocol import (
     parse_sparql_request,
 )
 
+if TYPE_CHECKING:
+    from server import Newsgraph
+
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 _REASONS = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
@@ -35,11 +38,11 @@ class QueryFastPath:
     """WSGI middleware: answers SPARQL queries on one path, hands every other request on."""
 
     def __init__(
-        self, app: WsgiApp, state: Any, path: str = "/sparql",
+        self, app: WsgiApp, state: Newsgraph, path: str = "/sparql",
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         self.app = app  # what every request that is not a well-formed query goes on to
-        self._state = state  # server.Newsgraph: settings and engine
+        self._state = state
         self._path = path
         self._extra = list((extra_headers or {}).items())
 
