@@ -21,12 +21,18 @@ def snapshot(store: Store) -> set[str]:
     }
 
 
-def test_reingest_is_idempotent(tmp_path: Path) -> None:
+def _ingested(tmp_path: Path) -> tuple[Path, Store, Ingestor]:
+    """A facts file, and a fresh store with that file ingested once."""
     path = tmp_path / "facts.yaml"
     path.write_text(FACTS, encoding="utf-8")
     store = Store(str(tmp_path / "store"))
     ingestor = Ingestor(store, Iris(Settings().base_iri))
     ingestor.ingest_paths([path])
+    return path, store, ingestor
+
+
+def test_reingest_is_idempotent(tmp_path: Path) -> None:
+    path, store, ingestor = _ingested(tmp_path)
     first, size = snapshot(store), len(store)
     ingestor.ingest_paths([path])
     assert snapshot(store) == first
@@ -34,11 +40,7 @@ def test_reingest_is_idempotent(tmp_path: Path) -> None:
 
 
 def test_reingest_removes_facts_dropped_from_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "facts.yaml"
-    path.write_text(FACTS, encoding="utf-8")
-    store = Store(str(tmp_path / "store"))
-    ingestor = Ingestor(store, Iris(Settings().base_iri))
-    ingestor.ingest_paths([path])
+    path, store, ingestor = _ingested(tmp_path)
     path.write_text(FACTS.replace("type: Meeting", "type: Visit"), encoding="utf-8")
     ingestor.ingest_paths([path])
     assert not store.ask("ASK { ?e a <https://w3id.org/newsgraph/ontology#Meeting> }")

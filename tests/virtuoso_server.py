@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from endpoint_server import free_port
+from endpoint_server import free_port, stop
 
 START_SECONDS = 60.0
 
@@ -148,12 +148,7 @@ def running_virtuoso(folder: Path) -> Iterator[Virtuoso]:
         server.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 if __name__ == "__main__":
