@@ -94,6 +94,8 @@ def error_answer(error: Exception) -> Answer:
         headers.append(("WWW-Authenticate", 'Bearer realm="newsgraph"'))
     if isinstance(error, QueryTimeoutError):
         headers.append(("Retry-After", "1"))
+    if isinstance(error, NotAcceptable):  # another Accept header may well succeed
+        headers.append(("Vary", "Accept"))
     return Answer(status_of(error), headers, [body])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from kg import formats
@@ -18,6 +18,7 @@ _RDFLIB = {
     "turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml",
     "trig": "trig", "nquads": "nquads",
 }
+_QUAD_FORMATS = {"trig", "nquads"}
 
 OFFERED: tuple[Format, ...] = tuple(
     f for f in formats.formats_for(formats.GRAPH) if f.name in _RDFLIB
@@ -50,5 +51,12 @@ def description(endpoint: str, settings: Settings) -> Graph:
 @lru_cache(maxsize=64)
 def serialized(endpoint: str, settings: Settings, fmt_name: str) -> bytes:
     """The description serialised in one of OFFERED (cached: it only changes with settings)."""
-    data = description(endpoint, settings).serialize(format=_RDFLIB[fmt_name], encoding="utf-8")
+    graph = description(endpoint, settings)
+    if fmt_name in _QUAD_FORMATS:  # rdflib writes quads only from a dataset
+        dataset = Dataset()
+        dataset.namespace_manager = graph.namespace_manager
+        for triple in graph:
+            dataset.add(triple)
+        graph = dataset
+    data = graph.serialize(format=_RDFLIB[fmt_name], encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode()

@@ -49,7 +49,7 @@ def choose(
         return offered[0]
     candidates = [f.media_type for f in offered] + list(extra)
     candidates += [m for f in offered for m in f.aliases]
-    best = parse_accept_header(accept, MIMEAccept).best_match(candidates)
+    best = _accept(accept).best_match(candidates)
     if best is None:
         media_types = [f.media_type for f in offered] + list(extra)
         raise NotAcceptable(
@@ -62,6 +62,15 @@ def choose(
     fmt = formats.by_media_type(best)
     assert fmt is not None
     return fmt
+
+
+@functools.lru_cache(maxsize=512)
+def _accept(header: str) -> MIMEAccept:
+    # Parameters (charset=utf-8, a JSON-LD profile, header=present) never rule out one of our
+    # formats, but werkzeug matches them exactly, which turned `text/turtle; charset=utf-8`
+    # into a 406: match on the bare media type, keeping each entry's q-value.
+    parsed = parse_accept_header(header, MIMEAccept)
+    return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in parsed])
 
 
 @functools.lru_cache(maxsize=512)  # clients send the same few Accept headers again and again

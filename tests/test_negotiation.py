@@ -43,6 +43,12 @@ S, B, G = formats.SOLUTIONS, formats.BOOLEAN, formats.GRAPH
         (G, "text/turtle;q=0, application/*", None, "ntriples"),
         (G, "text/plain", None, "ntriples"),
         (G, None, "ttl", "turtle"),
+        # Parameters never rule a format out (werkzeug alone matched them exactly).
+        (G, "text/turtle; charset=utf-8", None, "turtle"),
+        (G, 'application/ld+json; profile="http://www.w3.org/ns/json-ld#expanded"', None,
+         "jsonld"),
+        (S, "text/csv;header=present", None, "csv"),
+        (S, "application/sparql-results+json; charset=utf-8;q=0.5, text/csv", None, "csv"),
     ],
 )
 def test_accept(kind, accept, param, expected) -> None:

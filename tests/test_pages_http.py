@@ -100,6 +100,14 @@ def test_format_parameter_picks_the_document(site):
 def test_unacceptable_type_is_406(site):
     response = requests.get(local(site, PUTIN), headers={"Accept": "image/png"}, allow_redirects=False, timeout=30)
     assert response.status_code == 406
+    assert response.headers["Vary"] == "Accept"  # another Accept header may succeed
+
+
+def test_accept_parameters_do_not_make_a_406(site):
+    response = requests.get(local(site, PUTIN), headers={"Accept": "text/turtle; charset=utf-8"},
+                            allow_redirects=False, timeout=30)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(".ttl")
 
 
 @pytest.mark.parametrize("path", ["id/person/nobody-at-all", "id/nonsense/thing", "id/person/nobody-at-all.html"])
