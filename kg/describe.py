@@ -19,6 +19,7 @@ from kg.vocab import NG, PREFIXES, SCHEMA
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -78,6 +79,8 @@ class Description:
     outgoing: list[Statement] = field(default_factory=list)
     incoming: list[Statement] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    label_literals: dict[str, ox.Literal] = field(default_factory=dict)  # as stored, for RDF
+    fragments: dict[str, list[Statement]] = field(default_factory=dict)  # of its iri#… parts
     sources: dict[str, Source] = field(default_factory=dict)
     incoming_truncated: bool = False
 
@@ -167,12 +170,14 @@ def describe(store: Store, iris: Iris, iri: str) -> Description:
             incoming.setdefault((q.predicate.value, q.subject), []).append(q.graph_name.value)
     desc.outgoing = [Statement(p, v, tuple(sorted(g))) for (p, v), g in outgoing.items()]
     desc.incoming = [Statement(p, v, tuple(sorted(g))) for (p, v), g in incoming.items()]
+    desc.fragments = _fragments(store, iri, desc.incoming)
     linked = {iri}
-    for s in (*desc.outgoing, *desc.incoming):
+    for s in (*desc.outgoing, *desc.incoming, *(f for part in desc.fragments.values() for f in part)):
         linked.add(s.predicate)
         if isinstance(s.value, ox.NamedNode):
             linked.add(s.value.value)
-    desc.labels = labels(store, linked)
+    desc.label_literals = label_literals(store, linked)
+    desc.labels = {iri: literal.value for iri, literal in desc.label_literals.items()}
     graphs = {g for s in (*desc.outgoing, *desc.incoming) for g in s.graphs}
     desc.sources = sources(store, iris, graphs)
     return desc
@@ -186,17 +191,40 @@ def has_statements(store: Store, iri: str) -> bool:
     )
 
 
-def labels(store: Store, iri_list: Iterable[str]) -> dict[str, str]:
-    """English (else any) rdfs:label of each IRI that has one."""
-    found: dict[str, tuple[int, str]] = {}
+def _fragments(store: Store, iri: str, incoming: list[Statement]) -> dict[str, list[Statement]]:
+    """The statements about the hash IRIs of iri (iri#…) that point back at it.
+
+    A client that dereferences iri#part fetches iri's document, so that document must
+    describe the part (evidence spans of an article are such parts).
+    """
+    parts = sorted({s.value.value for s in incoming
+                    if isinstance(s.value, ox.NamedNode) and s.value.value.startswith(iri + "#")})
+    found: dict[str, list[Statement]] = {}
+    for part in parts:
+        statements: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
+        for q in store.quads(subject=part):
+            if isinstance(q.graph_name, ox.NamedNode):
+                statements.setdefault((q.predicate.value, q.object), []).append(q.graph_name.value)
+        found[part] = [Statement(p, v, tuple(sorted(g))) for (p, v), g in statements.items()]
+    return found
+
+
+def label_literals(store: Store, iri_list: Iterable[str]) -> dict[str, ox.Literal]:
+    """The English (else untagged, else any) rdfs:label of each IRI that has one, as stored."""
+    found: dict[str, tuple[int, ox.Literal]] = {}
     for iri in iri_list:
         for q in store.quads(subject=iri, predicate=RDFS_LABEL):
             if not isinstance(q.object, ox.Literal):
                 continue
             rank = 0 if q.object.language == "en" else 1 if not q.object.language else 2
             if iri not in found or rank < found[iri][0]:
-                found[iri] = (rank, q.object.value)
-    return {iri: text for iri, (_, text) in found.items()}
+                found[iri] = (rank, q.object)
+    return {iri: literal for iri, (_, literal) in found.items()}
+
+
+def labels(store: Store, iri_list: Iterable[str]) -> dict[str, str]:
+    """English (else any) rdfs:label text of each IRI that has one."""
+    return {iri: literal.value for iri, literal in label_literals(store, iri_list).items()}
 
 
 def article_of_graph(iris: Iris, graph: str) -> str | None:
@@ -384,14 +412,21 @@ def description_triples(desc: Description, document: str | None = None) -> list[
     for s in desc.incoming:
         if isinstance(s.value, ox.NamedNode | ox.BlankNode):
             triples[ox.Triple(s.value, ox.NamedNode(s.predicate), subject)] = None
+    for part, statements in desc.fragments.items():
+        for s in statements:
+            triples[ox.Triple(ox.NamedNode(part), ox.NamedNode(s.predicate), s.value)] = None
     label = ox.NamedNode(RDFS_LABEL)
-    for iri, text in desc.labels.items():
+    for iri, literal in desc.label_literals.items():
         if iri != desc.iri:
-            triples[ox.Triple(ox.NamedNode(iri), label, ox.Literal(text, language="en"))] = None
+            triples[ox.Triple(ox.NamedNode(iri), label, literal)] = None
     if document is not None:
         doc = ox.NamedNode(document)
         triples[ox.Triple(doc, ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF + "Document"))] = None
         triples[ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), subject)] = None
+        if desc.incoming_truncated:  # say so, rather than pass a part off as the whole
+            note = (f"Only the first {MAX_INCOMING} statements that point at this resource are "
+                    "included; the SPARQL endpoint has them all.")
+            triples[ox.Triple(doc, ox.NamedNode(RDFS_COMMENT), ox.Literal(note, language="en"))] = None
     return list(triples)
 
 

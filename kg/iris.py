@@ -36,6 +36,9 @@ KINDS = (
     "source",
 )
 
+# Kinds the pipeline mints for itself (never named in a facts file); they get pages too.
+ACTIVITY_KINDS = ("ingestion",)
+
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -119,4 +122,4 @@ class Iris:
 
     @property
     def ingestion_activity_prefix(self) -> str:
-        return f"{self.base}id/ingestion/"
+        return f"{self.base}id/{ACTIVITY_KINDS[0]}/"

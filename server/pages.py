@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from kg import describe as kd
 from kg import formats
 from kg.formats import Format
-from kg.iris import KINDS, Iris
+from kg.iris import ACTIVITY_KINDS, KINDS, Iris
 from kg.search import SearchCache
 from kg.stats import dataset_stats
 from kg.vocab import NG, NG_IRI, PREFIXES, sparql_prefixes
@@ -144,15 +144,15 @@ def _not_found(what: str, chosen: Format | str | None = None) -> Response:
 def resource(kind: str, slug: str) -> Response:
     """A thing IRI (303 to a document) or one of its documents (.html, .ttl, …)."""
     match = _DOC_EXT.match(slug)
-    if kind not in KINDS:
+    if kind not in KINDS and kind not in ACTIVITY_KINDS:
         return _not_found(f"There is no kind of resource called “{kind}”.")
-    iri = iris().entity(kind, match["slug"] if match else slug)
+    iri = f"{iris().base}id/{kind}/{match['slug'] if match else slug}"
     if match is None:
         chosen = _negotiate_document()
         if not kd.has_statements(state().store, iri):
             return _not_found(f"The graph knows nothing about {iri}.", chosen)
         ext = HTML_EXT if isinstance(chosen, str) else chosen.extension
-        response = redirect(f"{request.host_url}id/{kind}/{slug}.{ext}", code=303)
+        response = redirect(_document_url(kind, slug, ext), code=303)
         response.headers["Vary"] = "Accept"
         return response
     fmt = None if match["ext"] == HTML_EXT else formats.by_name(match["ext"])
@@ -161,8 +161,15 @@ def resource(kind: str, slug: str) -> Response:
         return _not_found(f"The graph knows nothing about {iri}.", fmt or negotiation.HTML)
     if fmt is not None:
         return _rdf_response(kd.description_triples(desc, request.base_url), fmt)
-    return Response(entity_page(desc, kind, f"{request.host_url}id/{kind}/{match['slug']}"),
+    return Response(entity_page(desc, kind, _document_url(kind, match["slug"])),
                     content_type="text/html; charset=utf-8")
+
+
+def _document_url(kind: str, slug: str, ext: str | None = None) -> str:
+    """The URL of a resource's document on this host; ext None: without its extension."""
+    # The slug arrives decoded: a "#" or a space in it must go back out percent-encoded.
+    path = quote(f"id/{kind}/{slug}" + (f".{ext}" if ext else ""), safe="/!$&'()*+,;=:@")
+    return request.host_url + path
 
 
 def entity_page(desc: kd.Description, kind: str, document_base: str) -> str:

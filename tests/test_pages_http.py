@@ -182,6 +182,41 @@ def test_article_page_lists_its_facts_and_entities(site):
     assert "wire service Reuters" in html
 
 
+def test_article_document_describes_its_hash_parts(site):
+    # Dereferencing ARTICLE#part fetches ARTICLE's document: it must say what the part is.
+    doc = requests.get(local(site, ARTICLE) + ".ttl", timeout=30)
+    graph = rdflib.Graph().parse(data=doc.content, format="turtle")
+    parts = {s for s in graph.subjects(RDF.type, rdflib.URIRef(NG + "EvidenceSpan"))}
+    assert parts and all(str(part).startswith(ARTICLE + "#") for part in parts)
+    # Every ARTICLE#… link on its HTML page lands on an anchor of that page.
+    html = page(site, ARTICLE)
+    fragments = {href.split("#", 1)[1] for href in hrefs(html) if href.startswith(local(site, ARTICLE) + "#")}
+    assert fragments
+    assert all(f'id="{fragment}"' in html for fragment in fragments)
+
+
+def test_a_hash_iri_redirects_with_its_fragment_encoded(site):
+    part = local(site, ARTICLE) + "%23khamenei-letter-evidence-1"
+    response = requests.get(part, headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=30)
+    assert response.status_code == 303
+    assert response.headers["Location"] == part + ".ttl"
+
+
+def test_ingestion_activity_has_a_page(site):
+    ingestion = BASE + "id/ingestion/article-001"
+    response = requests.get(local(site, ingestion), headers={"Accept": "text/turtle"}, timeout=30)
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    assert (rdflib.URIRef(ingestion), RDF.type, rdflib.URIRef("http://www.w3.org/ns/prov#Activity")) in graph
+
+
+def test_labels_of_linked_resources_keep_their_stored_form(site):
+    doc = requests.get(local(site, ARTICLE) + ".ttl", timeout=30)
+    graph = rdflib.Graph().parse(data=doc.content, format="turtle")
+    label = graph.value(rdflib.URIRef(BASE + "id/ingestion/article-001"), RDFS.label)
+    assert label is not None and label.language is None  # stored without a language tag
+
+
 # --- home, search, ontology
 
 
