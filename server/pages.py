@@ -56,6 +56,16 @@ GROUP_ORDER = (str(NG.agent), str(NG.recipient), str(NG.target), str(NG.particip
 HIDDEN_OUTGOING = {kd.RDF_TYPE, kd.RDFS_LABEL}
 
 
+@blueprint.after_request
+def _validators(response: Response) -> Response:
+    """An ETag on every page and document, so crawlers and caches can revalidate (304)."""
+    if (request.method in ("GET", "HEAD") and response.status_code == 200
+            and not response.direct_passthrough and "ETag" not in response.headers):
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
 # --- IRIs to links on this host
 
 

@@ -202,6 +202,17 @@ def test_a_hash_iri_redirects_with_its_fragment_encoded(site):
     assert response.headers["Location"] == part + ".ttl"
 
 
+@pytest.mark.parametrize("path", [".ttl", ".html"])
+def test_documents_revalidate_with_their_etag(site, path):
+    document = local(site, PUTIN) + path
+    first = requests.get(document, timeout=30)
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = requests.get(document, headers={"If-None-Match": first.headers["ETag"]}, timeout=30)
+    assert again.status_code == 304 and not again.content
+    other = requests.get(document, headers={"If-None-Match": '"something-else"'}, timeout=30)
+    assert other.status_code == 200 and other.content == first.content
+
+
 def test_ingestion_activity_has_a_page(site):
     ingestion = BASE + "id/ingestion/article-001"
     response = requests.get(local(site, ingestion), headers={"Accept": "text/turtle"}, timeout=30)
