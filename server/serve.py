@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import multiprocessing
 import os
 from dataclasses import fields
 from typing import Any
@@ -40,6 +41,10 @@ def run(settings: Settings) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    # The worker must start as a fresh interpreter, not a fork: `kg serve` has used the
+    # store in this process, and RocksDB's background threads do not survive a fork, so in
+    # a forked worker the first flush after a write (a checkpoint's) waited for ever.
+    multiprocessing.set_start_method("spawn", force=True)
     os.environ.update(settings_environment(settings))
     server = Granian(
         "server.serve:app_from_environment",

@@ -1,4 +1,4 @@
-"""A real Newsgraph server on 127.0.0.1 for the endpoint tests (`python -m server.serve` in a subprocess)."""
+"""A real Newsgraph server on 127.0.0.1 for the endpoint tests (`kg serve` in a subprocess)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def running_server(folder: Path, **settings: str) -> Iterator[Server]:
 
 @contextmanager
 def serve_newsgraph(folder: Path, store_path: Path, **settings: str) -> Iterator[Server]:
-    """Start `python -m server.serve` on a free port with NEWSGRAPH_* settings; stop it after."""
+    """Start `kg serve` on a free port with NEWSGRAPH_* settings; stop it after."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_")}
     env.update({
@@ -88,7 +88,8 @@ def serve_newsgraph(folder: Path, store_path: Path, **settings: str) -> Iterator
     log = folder / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "server.serve"], cwd=PROJECT_ROOT, env=env,
+            # The command users run: it opens the store before the server starts its worker.
+            [sys.executable, "-m", "kg.cli", "serve"], cwd=PROJECT_ROOT, env=env,
             stdout=out, stderr=subprocess.STDOUT,
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
