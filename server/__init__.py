@@ -11,6 +11,7 @@ from kg.config import Settings
 from kg.errors import KgError
 from kg.query import QueryEngine, open_engine
 from kg.store import AnyStore, open_configured_store
+from server.body_limit import BodyLimit
 from server.errors import error_response
 from server.fast_path import QueryFastPath
 from server.protocol import PayloadTooLarge, ProtocolError
@@ -58,7 +59,8 @@ def create_app(settings: Settings | None = None, *, store: AnyStore | None = Non
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
     newsgraph = Newsgraph(settings, store, open_engine(store, settings))
     app.extensions["newsgraph"] = newsgraph
-    app.wsgi_app = QueryFastPath(app.wsgi_app, newsgraph, extra_headers=CORS_HEADERS)  # type: ignore[method-assign]
+    fast_path = QueryFastPath(app.wsgi_app, newsgraph, extra_headers=CORS_HEADERS)
+    app.wsgi_app = BodyLimit(fast_path, settings.max_request_bytes, extra_headers=CORS_HEADERS)  # type: ignore[method-assign]
 
     from server import graph_store, sparql
 

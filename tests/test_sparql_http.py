@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import rdflib
 import requests
-from endpoint_server import ARTICLE_GRAPH, GRAPH, ID, NG, running_server
+from endpoint_server import ARTICLE_GRAPH, GRAPH, ID, NG, TOKEN, running_server
 
 SELECT_STATES = (
     f"PREFIX ng: <{NG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -230,6 +230,37 @@ def test_size_limits_answer_413(tmp_path) -> None:
                                headers={"Content-Type": "application/sparql-query"})
         assert direct.status_code == 413
         assert requests.get(small.sparql, params={"query": "ASK {}"}).status_code == 200
+
+
+def _chunks(text: str, size: int = 500):
+    """A body that requests sends chunked (no Content-Length)."""
+    data = text.encode()
+    for start in range(0, len(data), size):
+        yield data[start:start + size]
+
+
+def test_a_chunked_body_over_the_limit_is_413_and_writes_nothing(tmp_path) -> None:
+    # Two updates with 3 KB of comment between them: cut at the 2,000-byte limit, the
+    # first would be applied alone.
+    update = ('INSERT DATA { GRAPH <http://ex/first> { <http://ex/s> <http://ex/p> "1" } } ;\n'
+              + ("#" + "x" * 99 + "\n") * 30
+              + 'INSERT DATA { GRAPH <http://ex/second> { <http://ex/s> <http://ex/p> "2" } }')
+    with running_server(tmp_path, max_request_bytes="2000", workers="1") as small:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        answer = requests.post(small.sparql, data=_chunks(update),
+                               headers={**auth, "Content-Type": "application/sparql-update"})
+        assert answer.status_code == 413
+        assert "2000 bytes" in answer.text
+        put = requests.put(small.store, params={"graph": "http://ex/third"}, data=_chunks(
+            "<http://ex/s> <http://ex/p> <http://ex/o> .\n" * 100),
+            headers={**auth, "Content-Type": "application/n-triples"})
+        assert put.status_code == 413
+        ask = "ASK { GRAPH ?g { <http://ex/s> ?p ?o } }"
+        assert requests.get(small.sparql, params={"query": ask}).json()["boolean"] is False
+        # Under the limit, a chunked body is read whole.
+        query = requests.post(small.sparql, data=_chunks("ASK {}", 2),
+                              headers={"Content-Type": "application/sparql-query"})
+        assert query.status_code == 200 and query.json()["boolean"] is True
 
 
 @pytest.mark.parametrize(
