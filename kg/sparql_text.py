@@ -31,7 +31,15 @@ _UPDATE = re.compile(
 )
 _UNARY_RUN = re.compile(r"(?:[!+\-^]\s*){" + str(MAX_NESTING) + ",}")
 _TOP_WHERE = re.compile(r"\b(DELETE\s+)?WHERE\b", re.IGNORECASE)
-_HAS_USING = re.compile(r"\b(USING|WITH)\b", re.IGNORECASE)
+
+
+def _keyword(words: str) -> re.Pattern[str]:
+    # A keyword, not a variable (?with), a local name (ex:with) or a prefix (with:).
+    return re.compile(rf"(?<![?$:\w-])(?:{words})(?![\w:-])", re.IGNORECASE)
+
+
+_HAS_USING = _keyword("USING|WITH")
+_HAS_FROM = _keyword("FROM")
 
 
 def _blank_opaque(sparql: str) -> str:
@@ -88,6 +96,13 @@ def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
         raise QuerySyntaxError(
             f"the query is nested more than {limit} levels deep; flatten it"
         )
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether a query names its own dataset (FROM or FROM NAMED)."""
+    if "from" not in sparql.lower():
+        return False  # most queries: decided without the slower search
+    return _HAS_FROM.search(_strip_opaque(sparql)) is not None
 
 
 def with_using(update: str, graphs: tuple[str, ...], named: tuple[str, ...]) -> str:

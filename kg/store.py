@@ -21,6 +21,7 @@ from kg.errors import (
     StoreLockedError,
 )
 from kg.formats import BOOLEAN, GRAPH, SOLUTIONS, Format
+from kg.sparql_text import has_dataset_clause
 
 if TYPE_CHECKING:
     from kg.config import Settings
@@ -132,14 +133,19 @@ class Store(StoreBase):
     ) -> Any:
         """Run a SPARQL query; returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
 
-        An explicit dataset (default_graphs / named_graphs) overrides the union default graph.
+        The dataset, as the SPARQL Protocol orders it: default_graphs / named_graphs replace
+        the query's whole dataset (named graphs alone: an empty default graph), else the
+        query's FROM / FROM NAMED, else the union default graph when union_default_graph.
         :raises QuerySyntaxError: when the query does not parse.
         """
         kwargs: dict[str, Any] = {"base_iri": base_iri}
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif named_graphs is None:
-            kwargs["use_default_graph_as_union"] = union_default_graph
+        elif named_graphs is not None:
+            kwargs["default_graph"] = []
+        elif union_default_graph and not has_dataset_clause(sparql):
+            # pyoxigraph's union flag would override the query's FROM: set it only without one.
+            kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:

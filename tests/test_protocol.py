@@ -11,6 +11,7 @@ from kg.errors import QuerySyntaxError
 from kg.federation import service_clauses
 from kg.sparql_text import (
     check_nesting,
+    has_dataset_clause,
     looks_like_update,
     query_form,
     with_using,
@@ -176,6 +177,26 @@ def test_using_graph_uri_becomes_using_clauses() -> None:
     )
     with pytest.raises(QuerySyntaxError):
         with_using("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", (G,), ())
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT { GRAPH <http://k> { ?s <http://n> ?with } } WHERE { ?s <http://p> ?with }",
+    "PREFIX using: <http://u#> INSERT { ?s using:x 1 } WHERE { ?s ?p ?o }",
+    "PREFIX ex: <http://u#> INSERT { ?s ex:with 1 } WHERE { ?s ex:using ?o }",
+])
+def test_names_that_spell_using_or_with_are_not_clauses(update: str) -> None:
+    assert f"USING <{G}>" in with_using(update, (G,), ())
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("SELECT * FROM <http://g> WHERE { ?s ?p ?o }", True),
+    ("select * from named <http://g> { ?s ?p ?o }", True),
+    ("SELECT ?from WHERE { ?from ?p ?o }", False),
+    ("PREFIX from: <http://f#> SELECT * WHERE { ?s from:x ?o }", False),
+    ('SELECT * WHERE { ?s ?p "FROM <x>" } # FROM <y>', False),
+])
+def test_dataset_clauses_are_found(query: str, expected: bool) -> None:
+    assert has_dataset_clause(query) is expected
 
 
 @pytest.mark.parametrize("text", [

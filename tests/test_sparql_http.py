@@ -139,6 +139,25 @@ def test_default_graph_uri_overrides_the_union(server) -> None:
     ]
 
 
+def test_the_query_s_own_dataset_beats_the_union(server) -> None:
+    def count(query: str, **params) -> int:
+        response = requests.get(server.sparql, params={"query": query, **params})
+        assert response.status_code == 200, response.text
+        return int(json.loads(response.content)["results"]["bindings"][0]["n"]["value"])
+    typed = "WHERE { ?s a ?type }"
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}reference> {typed}") == 2
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <http://example.org/none> {typed}") == 0
+    # FROM NAMED alone: an empty default graph, the named graph through GRAPH.
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{GRAPH}reference> {typed}") == 0
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{GRAPH}reference> "
+                 "WHERE { GRAPH ?g { ?s a ?type } }") == 2
+    # The protocol's dataset replaces the query's, named-graph-uri alone included.
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}reference> {typed}",
+                 **{"named-graph-uri": ARTICLE_GRAPH}) == 0
+    # A variable called ?from is not a FROM clause.
+    assert count("SELECT (COUNT(?from) AS ?n) WHERE { ?from a ?type }") == 5
+
+
 @pytest.mark.parametrize(
     ("method", "kwargs", "status", "words"),
     [
