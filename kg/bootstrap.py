@@ -9,7 +9,7 @@ from kg.gazetteer import Gazetteer
 from kg.ingest import inferred_type_quads
 from kg.iris import Iris
 from kg.ontology import ontology_quads
-from kg.pipeline import Ingestor, IngestSummary, drop_incomplete_articles
+from kg.pipeline import Ingestor, IngestSummary, drop_unfinished_writes
 from kg.store import Store
 
 
@@ -43,7 +43,7 @@ def initialize(store: Store, settings: Settings) -> IngestSummary:
 
 def ensure_initialized(store: Store, settings: Settings) -> IngestSummary | None:
     """Recover from an interrupted ingest, then initialise an empty store when autoload is on."""
-    drop_incomplete_articles(store, Iris(settings.base_iri))
+    drop_unfinished_writes(store, Iris(settings.base_iri))
     if settings.autoload and store.is_empty():
         return initialize(store, settings)
     return None

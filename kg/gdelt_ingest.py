@@ -32,7 +32,7 @@ from kg.cameo import MAPPING_VERSION, classify
 from kg.gazetteer import Gazetteer
 from kg.ingest import RDF_TYPE, RDFS_LABEL, inferred_type_quads, provenance_quads
 from kg.iris import Iris, slugify
-from kg.pipeline import NQUADS, drop_unrecorded_graphs
+from kg.pipeline import NQUADS, bulk_write, drop_unfinished_writes
 from kg.sources.gdelt import (
     Actor,
     GdeltEvent,
@@ -320,7 +320,7 @@ class GdeltImporter:
     ) -> GdeltSummary:
         """Import every file; rows that do not parse or map are reported in the summary."""
         summary = GdeltSummary()
-        summary.graphs_dropped = drop_unrecorded_graphs(self.store, self.iris, self.iris.gdelt_prefix)
+        summary.graphs_dropped = drop_unfinished_writes(self.store, self.iris)
         for path in paths:
             self.import_file(Path(path), summary, on_rows)
         return summary
@@ -422,10 +422,8 @@ class GdeltImporter:
         if len(chunk.rows) < TRANSACTION_BELOW_ROWS:
             self.store.load(data + record, NQUADS)
         else:
-            # Journalled: the bulk loader is fast but not transactional, so the record that
-            # marks the chunk complete goes in afterwards, in a transaction of its own.
-            self.store.bulk_load(io.BytesIO(data), NQUADS)
-            self.store.load(record, NQUADS)
+            # Journalled: the bulk loader is fast but not transactional.
+            bulk_write(self.store, self.iris, [graph, self.iris.inferred_graph(graph)], data, record)
         summary.chunks_written += 1
         summary.events += events
         summary.mentions += mentions

@@ -378,7 +378,6 @@ def provenance_quads(
 ) -> list[Quad]:
     """PROV-O for a graph made from a source by an activity, and for its inferred-types graph.
 
-    The graph's prov:wasDerivedFrom is what marks it complete (pipeline.drop_unrecorded_graphs).
     """
     g = meta_graph
     return [

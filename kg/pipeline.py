@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat, parse, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from kg.errors import FactsError
 from kg.facts import ArticleFacts
@@ -23,12 +23,13 @@ from kg.ingest import ArticleQuads, article_quads
 from kg.iris import Iris
 from kg.sources.facts_yaml import parse_facts, read_facts_file
 from kg.store import Store
-from kg.vocab import PROV
+from kg.vocab import NG
 
 FACTS_SUFFIXES = (".yaml", ".yml")
 BATCH_ARTICLES = 100
 BULK_FROM_ARTICLES = 20  # smaller batches (one article over HTTP) stay in one transaction
 NQUADS = "application/n-quads"
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 PARALLEL_FROM_FILES = 64
 
 
@@ -90,7 +91,7 @@ class Ingestor:
 
         A large batch of new articles takes the journalled path: their graphs go in with the
         bulk loader (fast, not transactional), then their metadata in one transaction, which
-        marks them complete; drop_incomplete_articles removes what a crash left unmarked.
+        marks them complete (bulk_write); drop_unfinished_writes undoes what a crash left.
         Everything else is one transaction.
         """
         if not articles:
@@ -99,8 +100,7 @@ class Ingestor:
         meta = b"".join(a.meta_nquads for a in articles)
         if not any(self.store.has_graph(g) for a in articles for g in a.graphs):
             if len(articles) >= BULK_FROM_ARTICLES:
-                self.store.bulk_load(io.BytesIO(facts), NQUADS)
-                self.store.load(meta, NQUADS)
+                bulk_write(self.store, self.iris, [g for a in articles for g in a.graphs], facts, meta)
             else:
                 self.store.load(facts + meta, NQUADS)
             return
@@ -135,7 +135,7 @@ class Ingestor:
         """
         files = facts_files(paths)
         summary = IngestSummary()
-        drop_incomplete_articles(self.store, self.iris)
+        drop_unfinished_writes(self.store, self.iris)
         processes = processes or os.cpu_count() or 1
         if processes > 1 and len(files) >= PARALLEL_FROM_FILES:
             context = multiprocessing.get_context("spawn")  # fork would copy the open store
@@ -208,26 +208,30 @@ def parse_nquads(data: bytes) -> Iterator[Quad]:
     return parse(data, format=RdfFormat.N_QUADS)
 
 
-def drop_incomplete_articles(store: Store, iris: Iris) -> list[str]:
-    """Drop article graphs that have no record in the meta graph (left by a crashed bulk write).
+def bulk_write(store: Store, iris: Iris, graphs: list[str], data: bytes, records: bytes) -> None:
+    """Write new graphs with the bulk loader (fast, not transactional) so that a crash can be undone.
 
-    Returns the graphs dropped. Every complete article graph, and its inferred graph, is the
-    subject of prov:wasDerivedFrom in the meta graph: that record is written last.
+    First each graph is marked ng:writeInProgress in the meta graph, then the data goes in,
+    then the records (N-Quads, with each graph's provenance) replace the marks in one
+    transaction. Reopening the store after a crash drops what is still marked
+    (drop_unfinished_writes), and only that: graphs that came in by the Graph Store or an
+    update carry no record and stay.
     """
-    return drop_unrecorded_graphs(store, iris, iris.article_graph(""))
+    meta = NamedNode(iris.meta_graph)
+    started = Literal(dt.datetime.now(dt.UTC).isoformat(), datatype=NamedNode(XSD_DATETIME))
+    store.write(insert=[Quad(NamedNode(g), NamedNode(NG.writeInProgress), started, meta) for g in graphs])
+    store.bulk_load(io.BytesIO(data), NQUADS)
+    store.write(clear_subjects={iris.meta_graph: graphs}, insert=list(parse_nquads(records)))
 
 
-def drop_unrecorded_graphs(store: Store, iris: Iris, prefix: str) -> list[str]:
-    """Drop the graphs under ``prefix`` that are not the subject of prov:wasDerivedFrom in the meta graph."""
-    graphs = [g for g in store.named_graphs() if g.startswith(prefix)]
-    if not graphs:
-        return []
-    query = f"SELECT DISTINCT ?g {{ GRAPH <{iris.meta_graph}> {{ ?g <{PROV.wasDerivedFrom}> ?source }} }}"
-    recorded = {row["g"].value for row in store.select(query)}
-    incomplete = [g for g in graphs if g not in recorded]
-    if incomplete:
-        store.write(replace=dict.fromkeys(incomplete, []))
-    return incomplete
+def drop_unfinished_writes(store: Store, iris: Iris) -> list[str]:
+    """Drop the graphs a bulk write left marked ng:writeInProgress (it crashed); returns them."""
+    query = (f"SELECT DISTINCT ?g {{ GRAPH <{iris.meta_graph}> "
+             f"{{ ?g <{NG.writeInProgress}> ?started }} }}")
+    unfinished = [row["g"].value for row in store.select(query)]
+    if unfinished:
+        store.write(replace=dict.fromkeys(unfinished, []), clear_subjects={iris.meta_graph: unfinished})
+    return unfinished
 
 
 def _guarded(map_file: Callable[[Path], EncodedArticle]) -> Callable[[Path], EncodedArticle | FactsError]:

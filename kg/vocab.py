@@ -118,6 +118,7 @@ class NG(DefinedNamespace):
     wireService: URIRef
     factKey: URIRef
     inferredFrom: URIRef
+    writeInProgress: URIRef
 
 
 SCHEMA = Namespace("http://schema.org/")

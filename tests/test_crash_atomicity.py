@@ -11,12 +11,15 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.bootstrap import ensure_initialized
 from kg.config import Settings
 from kg.iris import Iris
 from kg.pipeline import Ingestor
 from kg.store import Store
 from kg.synthetic import write_synthetic_articles
+from kg.vocab import NG
 
 BASE = "https://w3id.org/newsgraph/"
 
@@ -80,9 +83,17 @@ def test_reopening_drops_an_article_whose_metadata_never_arrived(tmp_path: Path)
     ingestor = Ingestor(store, iris)
     ingestor.ingest_paths([facts / "synthetic-000000.yaml"])
     # What a crash between the bulk load of an article's facts and its metadata leaves behind:
+    # the graphs, marked as being written.
     half = ingestor.map_file(facts / "synthetic-000001.yaml")
+    store.write(insert=[ox.Quad(ox.NamedNode(g), ox.NamedNode(NG.writeInProgress),
+                                ox.Literal("2025-01-01T00:00:00Z"), ox.NamedNode(iris.meta_graph))
+                        for g in half.graphs])
     store.bulk_load(io.BytesIO(half.facts_nquads), "application/n-quads")
     assert store.has_graph(f"{BASE}graph/article/synthetic-000001")
+    # A graph written through the Graph Store or an update has no record, and must stay.
+    by_hand = f"{BASE}graph/article/written-by-hand"
+    store.write(insert=[ox.Quad(ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"),
+                                ox.Literal("o"), ox.NamedNode(by_hand))])
 
     settings = Settings(store=str(tmp_path / "store"), autoload=False)
     ensure_initialized(store, settings)
@@ -90,3 +101,5 @@ def test_reopening_drops_an_article_whose_metadata_never_arrived(tmp_path: Path)
     assert not store.has_graph(f"{BASE}graph/article/synthetic-000001/inferred")
     assert store.has_graph(f"{BASE}graph/article/synthetic-000000")
     assert store.has_graph(f"{BASE}graph/article/synthetic-000000/inferred")
+    assert store.has_graph(by_hand)
+    assert not store.ask(f"ASK {{ ?g <{NG.writeInProgress}> ?started }}")

@@ -13,6 +13,7 @@ from conftest import SHARED
 from kg.gdelt_ingest import GdeltImporter, GdeltSummary
 from kg.iris import Iris
 from kg.store import Store
+from kg.vocab import NG
 
 GDELT = SHARED / "data" / "gdelt"
 SAMPLES = sorted([*GDELT.glob("*.tsv"), *GDELT.glob("gdelt2_events_with_confidence_*.csv")])
@@ -189,13 +190,20 @@ def test_a_changed_row_replaces_only_its_chunk(tmp_path: Path) -> None:
     assert store.select(PREFIXES + f"SELECT ?c {{ {event} ng:cameoCode ?c }}")[0]["c"].value == "195"
 
 
-def test_a_chunk_left_without_its_record_is_dropped(tmp_path: Path) -> None:
+def test_a_chunk_left_by_a_crashed_bulk_write_is_dropped(tmp_path: Path) -> None:
     store = Store(str(tmp_path / "store"))
     orphan = IRIS.gdelt_chunk_graph("crashed", 1, 10)
-    store.load(f"<{BASE}id/event/gdelt-1> <{BASE}x> <{BASE}y> <{orphan}> .\n".encode(), "application/n-quads")
+    # What a crash between a chunk's bulk load and its record leaves: the data, still marked.
+    store.load(f"<{BASE}id/event/gdelt-1> <{BASE}x> <{BASE}y> <{orphan}> .\n"
+               f"<{orphan}> <{NG.writeInProgress}> \"2025-01-01T00:00:00Z\" <{IRIS.meta_graph}> .\n".encode(),
+               "application/n-quads")
+    written_by_hand = IRIS.gdelt_chunk_graph("by-hand", 1, 10)  # no mark: not ours to drop
+    store.load(f"<{BASE}id/event/gdelt-2> <{BASE}x> <{BASE}y> <{written_by_hand}> .\n".encode(),
+               "application/n-quads")
     summary = GdeltImporter(store, IRIS).import_files([])
     assert summary.graphs_dropped == [orphan]
     assert not store.has_graph(orphan)
+    assert store.has_graph(written_by_hand)
 
 
 def test_a_malformed_row_is_reported_and_the_others_load(tmp_path: Path) -> None:
