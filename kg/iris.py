@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from pyoxigraph import NamedNode
+
 from kg.errors import ConfigError
 
 KINDS = (
@@ -39,6 +41,7 @@ KINDS = (
 # Kinds the pipeline mints for itself (never named in a facts file); they get pages too.
 ACTIVITY_KINDS = ("ingestion",)
 
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -59,6 +62,17 @@ class EntityRef:
 
     def __str__(self) -> str:
         return f"{self.kind}/{self.slug}"
+
+
+def is_absolute_iri(text: str) -> bool:
+    """Whether text is an absolute IRI (RFC 3987), as Oxigraph reads IRIs."""
+    if not _SCHEME_RE.match(text):
+        return False
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Iris:

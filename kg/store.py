@@ -79,7 +79,7 @@ class StoreBase:
             raise RdfFormatError(f"no RDF parser for media type {media_type!r}")
         target = _graph_term(graph)
         try:
-            return [
+            quads = [
                 ox.Quad(q.subject, q.predicate, q.object, target)
                 for q in ox.parse(
                     data, fmt, base_iri=base_iri, without_named_graphs=True,
@@ -88,6 +88,13 @@ class StoreBase:
             ]
         except (SyntaxError, ValueError) as exc:
             raise RdfFormatError(f"{media_type}: {exc}") from exc
+        for q in quads:
+            if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
+                raise RdfFormatError(
+                    f"{media_type}: quoted triples (RDF-star) are not stored here; "
+                    f"first one: {q.subject} {q.predicate} {q.object}"
+                )
+        return quads
 
     def graph_exists(self, graph: str | None) -> bool:
         """Whether a named graph exists (the default graph always does)."""

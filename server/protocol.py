@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+from kg.iris import is_absolute_iri
 from kg.sparql_text import looks_like_update
 
 FORM = "application/x-www-form-urlencoded"
@@ -134,7 +135,7 @@ def _one(params: Params, name: str) -> str | None:
 def _iris(params: Params, name: str) -> tuple[str, ...] | None:
     values = params.get(name, ())
     for value in values:
-        if ":" not in value or any(c in value for c in ' <>"{}|^`\\'):
+        if not is_absolute_iri(value):
             raise BadRequest(f"{name}={value!r} is not an absolute IRI")
     return tuple(values) if values else None
 

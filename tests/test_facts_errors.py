@@ -46,6 +46,18 @@ def test_field_problems_name_fact_and_field(change: tuple[str, str], expected: s
     assert any(p.startswith(expected) for p in problems(text)), problems(text)
 
 
+@pytest.mark.parametrize("published", ["2025-02-30", "2025-13-45"])
+def test_an_impossible_publication_date_is_named(published: str) -> None:
+    # YAML itself used to fail on these (a ValueError, and a 500 over HTTP).
+    [problem] = problems(GOOD.replace("published: 2025-06-23", f"published: {published}"))
+    assert problem.startswith("article, field 'published'")
+
+
+def test_an_impossible_fact_date_is_named() -> None:
+    [problem] = mapping_problems(GOOD.replace("date: Monday", "date: 2025-02-30"))
+    assert problem.startswith("fact 1 (key 'meeting'), field 'date'"), problem
+
+
 def test_evidence_span_must_be_ordered() -> None:
     text = GOOD + "    evidence: [{start: 50, end: 10}]\n"
     assert any("field 'evidence.0'" in p and "greater than start" in p for p in problems(text))

@@ -103,7 +103,8 @@ def test_graph_targets(args, graph) -> None:
 
 
 @pytest.mark.parametrize("args", [{"default": [""], "graph": [G]}, {"graph": [G, G]},
-                                  {"graph": ["no iri"]}])
+                                  {"graph": ["no iri"]}, {"graph": ["_:b0"]},
+                                  {"graph": ["http://example.org/%zz"]}])
 def test_bad_graph_targets(args) -> None:
     with pytest.raises(BadRequest):
         parse_graph_target(args)

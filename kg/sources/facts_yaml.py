@@ -11,7 +11,13 @@ from pydantic import ValidationError
 from kg.errors import FactsError
 from kg.facts import ArticleFacts
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's safe loader, keeping timestamps as text: an impossible date (2025-02-30) must
+    reach the facts check, which names the fact and field, not fail inside the YAML reader."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 
 
 def read_facts_file(path: str | Path) -> ArticleFacts:
