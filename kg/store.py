@@ -101,8 +101,19 @@ class StoreBase:
         return graph is None or self.has_graph(graph)
 
     def replace_graph(self, graph: str | None, quads: Iterable[ox.Quad]) -> None:
-        """Replace one graph (None: the default graph) with the given quads, in one transaction."""
-        self.write(replace={graph: quads})
+        """Replace one graph (None: the default graph) with the given quads, in one transaction.
+
+        A named graph exists afterwards even when it is left empty.
+        """
+        quads = list(quads)
+        if graph is not None and not quads:
+            self.update(f"DROP SILENT GRAPH <{graph}> ;\nCREATE SILENT GRAPH <{graph}>")
+        else:
+            self.write(replace={graph: quads})
+
+    def create_graph(self, graph: str) -> None:
+        """Make an empty named graph exist (nothing happens when it exists already)."""
+        self.update(f"CREATE SILENT GRAPH <{graph}>")
 
 
 class Store(StoreBase):

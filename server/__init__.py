@@ -20,7 +20,7 @@ from server.protocol import PayloadTooLarge, ProtocolError
 # methods, request headers and how long to remember them matter only to a preflight.
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "Content-Type, ETag, Retry-After",
+    "Access-Control-Expose-Headers": "Content-Type, ETag, Location, Retry-After, WWW-Authenticate",
 }
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
@@ -91,6 +91,13 @@ def create_app(settings: Settings | None = None, *, store: AnyStore | None = Non
         for key, value in wanted.items():
             if key.lower() not in present:
                 headers[key] = value
+        asked = request.headers.get("Access-Control-Request-Headers")
+        if request.method == "OPTIONS" and asked:
+            # A preflight may name any header a client library adds (X-Requested-With…):
+            # queries are public and writes need the token, so every header may come.
+            headers["Access-Control-Allow-Headers"] = asked
+        if response.status_code in (201, 204) and not response.is_streamed and not response.get_data():
+            headers.pop("Content-Type", None)  # Flask's default text/html labels nothing here
         return response
 
     app.register_error_handler(ProtocolError, error_response)

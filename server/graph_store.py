@@ -9,6 +9,7 @@ from werkzeug.wsgi import wrap_file
 
 from kg import formats
 from kg.query import QueryJob
+from kg.store import AnyStore
 from server import negotiation, state
 from server.auth import require_writer
 from server.protocol import (
@@ -38,7 +39,8 @@ def _dataset_response() -> Response:
     body = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     state().store.dump(body, fmt.media_type)
     body.seek(0)
-    return Response(wrap_file(request.environ, body), content_type=fmt.content_type, direct_passthrough=True)
+    return Response(wrap_file(request.environ, body), content_type=fmt.content_type,
+                    direct_passthrough=True, headers={"Vary": "Accept"})
 
 
 def _name(target: GraphTarget) -> str:
@@ -91,9 +93,13 @@ def put_graph() -> Response:
     require_writer(ng.settings, request.headers.get("Authorization"))
     target = _target()
     quads = _body_quads(target)
-    existed = ng.store.graph_exists(target.graph)
-    ng.engine.write(lambda store: store.replace_graph(target.graph, quads))
-    return Response(status=204 if existed else 201)
+
+    def replace(store: AnyStore) -> bool:
+        existed = store.graph_exists(target.graph)  # under the write lock: one PUT gets the 201
+        store.replace_graph(target.graph, quads)
+        return existed
+
+    return Response(status=204 if ng.engine.write(replace) else 201)
 
 
 @blueprint.route("/store", methods=["POST"])
@@ -103,9 +109,16 @@ def post_graph() -> Response:
     require_writer(ng.settings, request.headers.get("Authorization"))
     target = _target()
     quads = _body_quads(target)
-    existed = ng.store.graph_exists(target.graph)
-    ng.engine.write(lambda store: store.add(quads))
-    return Response(status=204 if existed else 201)
+
+    def add(store: AnyStore) -> bool:
+        existed = store.graph_exists(target.graph)
+        if quads:
+            store.add(quads)
+        elif target.graph is not None:
+            store.create_graph(target.graph)  # an empty body still makes the graph exist
+        return existed
+
+    return Response(status=204 if ng.engine.write(add) else 201)
 
 
 @blueprint.route("/store", methods=["DELETE"])

@@ -83,6 +83,37 @@ def test_put_post_get_delete_cycle(server) -> None:
     assert requests.delete(server.store, params={"graph": NEW}, headers=AUTH).status_code == 404
 
 
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_an_empty_body_creates_an_empty_graph(server, method: str) -> None:
+    graph = f"http://example.org/graphs/empty-{method.lower()}"
+    created = requests.request(method, server.store, params={"graph": graph}, data=b"",
+                               headers={**AUTH, "Content-Type": "text/turtle"})
+    assert created.status_code == 201
+    assert "Content-Type" not in created.headers  # nothing to label
+    fetched = fetch(server, graph, "application/n-triples")
+    assert fetched.status_code == 200 and fetched.content.strip() == b""
+    again = requests.request(method, server.store, params={"graph": graph}, data=b"",
+                             headers={**AUTH, "Content-Type": "text/turtle"})
+    assert again.status_code == 204
+
+
+def test_only_one_of_two_racing_puts_creates_the_graph(server) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def put(graph: str) -> int:
+        return requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 1 .",
+                            headers={**AUTH, "Content-Type": "text/turtle"}).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        for n in range(10):
+            graph = f"http://example.org/graphs/race-{n}"
+            assert sorted(pool.map(put, [graph, graph])) == [201, 204]
+
+
+def test_the_whole_dataset_says_it_varies_with_accept(server) -> None:
+    assert requests.get(server.store, headers={"Accept": "application/trig"}).headers["Vary"] == "Accept"
+
+
 def test_default_graph(server) -> None:
     jsonld = '{"@id": "http://example.org/d", "http://example.org/p": "in default"}'
     put = requests.put(server.store, params={"default": ""}, data=jsonld,

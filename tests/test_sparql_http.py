@@ -238,6 +238,15 @@ def test_cors_and_preflight(server) -> None:
     assert preflight.status_code in (200, 204)
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    # Whatever headers a client library adds, the preflight lets them through.
+    library = requests.options(server.sparql, headers={
+        "Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "x-requested-with, content-type",
+    })
+    assert library.headers["Access-Control-Allow-Headers"] == "x-requested-with, content-type"
+    # A script may read where a POST put what it created, and why a write was refused.
+    exposed = response.headers["Access-Control-Expose-Headers"]
+    assert "Location" in exposed and "WWW-Authenticate" in exposed
 
 
 def test_size_limits_answer_413(tmp_path) -> None:
