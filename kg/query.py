@@ -158,6 +158,17 @@ class _ResultCache:
             self._bytes = 0
 
 
+def check_syntax(sparql: str) -> None:
+    """Parse a query without touching the data (on the error paths that need the parser's word).
+
+    :raises QuerySyntaxError: with the parser's message when it does not parse.
+    """
+    check_nesting(sparql)  # deeper, and the parser would overflow this process's stack
+    if "service" in sparql.lower():
+        return  # parsing means preparing to run here, and SERVICE must not be called for it
+    Store(None).query(sparql)  # an empty store: parsed, nothing to evaluate
+
+
 # --- engines
 
 

@@ -23,7 +23,14 @@ from kg.errors import (
     ServiceNotAllowedError,
     StoreError,
 )
-from kg.query import EngineCrashError, QueryEngine, QueryJob, QueryResult, ServiceError
+from kg.query import (
+    EngineCrashError,
+    QueryEngine,
+    QueryJob,
+    QueryResult,
+    ServiceError,
+    check_syntax,
+)
 from kg.sparql_text import query_form, result_kind
 from server import negotiation
 from server.protocol import (
@@ -123,7 +130,11 @@ def _formats_for(
     form = query_form(sparql)
     if form is not None:
         kind = result_kind(form)
-        return ((kind, negotiation.for_kind(kind, accept, format_param).name),)
+        try:
+            return ((kind, negotiation.for_kind(kind, accept, format_param).name),)
+        except NotAcceptable:
+            check_syntax(sparql)  # a malformed query is a 400 with the parser's message first
+            raise
     # Unknown form: most likely a syntax error, whose message matters more than a 406.
     chosen = []
     for kind in _RESULT_KINDS:

@@ -67,6 +67,8 @@ class QueryFastPath:
             job = query_job(parsed, settings, environ.get("HTTP_ACCEPT"), format_param)
         except ProtocolError:
             return None
+        except KgError as exc:  # a malformed query that no format fits: the parser's message
+            return error_answer(exc)
         try:
             return query_answer(
                 self._state.engine, job, head=environ["REQUEST_METHOD"] == "HEAD",

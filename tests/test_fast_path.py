@@ -38,6 +38,7 @@ REQUESTS: list[tuple[str, dict[str, Any], dict[str, str], str | None]] = [
     ("GET", {"query": [ASK, ASK]}, {}, None),
     ("GET", {"update": "CLEAR ALL"}, {}, None),
     ("GET", {"query": SELECT}, {"Accept": "image/png"}, None),
+    ("GET", {"query": "SELECT ?x WHERE { ?x"}, {"Accept": "image/png"}, None),
     ("POST", {}, {"Content-Type": "text/plain"}, SELECT),
 ]
 

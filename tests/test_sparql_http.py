@@ -171,6 +171,9 @@ def test_the_query_s_own_dataset_beats_the_union(server) -> None:
         ("GET", {"params": {"query": "SELECT * {}"}, "headers": {"Accept": "image/png"}}, 406,
          "application/sparql-results+json"),
         ("GET", {"params": {"query": "SELECT * {}", "format": "png"}}, 406, "json"),
+        # Malformed and unacceptable: the parser's message wins over the 406.
+        ("GET", {"params": {"query": "SELECT * WHERE { ?s ?p "},
+                 "headers": {"Accept": "text/turtle"}}, 400, "error at"),
         ("GET", {"params": {"query": "SELECT * {}", "default-graph-uri": "a b"}}, 400, "IRI"),
         ("DELETE", {}, 405, ""),
     ],
