@@ -40,6 +40,7 @@ from server.protocol import (
     NotAcceptable,
     NotFound,
     PayloadTooLarge,
+    PreconditionFailed,
     ProtocolError,
     QueryRequest,
     Unauthorized,
@@ -56,6 +57,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (NotFound, 404),
     (MethodNotAllowed, 405),
     (NotAcceptable, 406),
+    (PreconditionFailed, 412),
     (PayloadTooLarge, 413),
     (UnsupportedMediaType, 415),
     (ProtocolError, 400),
@@ -146,16 +148,29 @@ def _formats_for(
 
 
 def query_answer(
-    engine: QueryEngine, job: QueryJob, *, head: bool = False, if_none_match: str | None = None
+    engine: QueryEngine, job: QueryJob, *, method: str = "GET", if_none_match: str | None = None
 ) -> Answer:
-    """Run a job, or answer 304 when the client's ETag is current.
+    """Run a job, or, when the client's If-None-Match holds its current ETag (or is "*"),
+    answer 304 to GET and HEAD and 412 to POST, as RFC 9110 (13.1.2) orders.
 
     :raises KgError: (a subclass) when the query fails before its first chunk.
     """
     etag = engine.etag(job)
-    if etag is not None and if_none_match and etag in if_none_match:
-        return Answer(304, [("ETag", etag), ("Vary", "Accept")])
-    return result_answer(engine.run(job), head=head)
+    if etag is not None and if_none_match and etag_matches(etag, if_none_match):
+        if method in ("GET", "HEAD"):
+            return Answer(304, [("ETag", etag), ("Vary", "Accept"), ("Cache-Control", "no-cache")])
+        return error_answer(PreconditionFailed(
+            f"If-None-Match: the answer is still {etag}; send the query by GET to revalidate it"
+        ))
+    return result_answer(engine.run(job), head=method == "HEAD")
+
+
+def etag_matches(etag: str, header: str) -> bool:
+    """Whether an If-None-Match / If-Match header names etag (weakly) or is "*"."""
+    if header.strip() == "*":
+        return True
+    tags = (tag.strip().removeprefix("W/") for tag in header.split(","))
+    return etag.removeprefix("W/") in tags
 
 
 def result_answer(result: QueryResult, *, head: bool = False) -> Answer:

@@ -71,7 +71,7 @@ class QueryFastPath:
             return error_answer(exc)
         try:
             return query_answer(
-                self._state.engine, job, head=environ["REQUEST_METHOD"] == "HEAD",
+                self._state.engine, job, method=environ["REQUEST_METHOD"],
                 if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
             )
         except KgError as exc:  # it ran and failed: answer here, never run it twice

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, Response, request
 from werkzeug.wsgi import wrap_file
@@ -11,18 +13,21 @@ from kg import formats
 from kg.query import QueryJob
 from kg.store import AnyStore
 from server import negotiation, state
+from server.answers import etag_matches, query_answer
 from server.auth import require_writer
+from server.errors import as_response
 from server.protocol import (
     BadRequest,
     GraphTarget,
     NotFound,
+    PreconditionFailed,
     UnsupportedMediaType,
     media_type_of,
     parse_graph_target,
 )
-from server.sparql import result_response
 
 blueprint = Blueprint("graph_store", __name__)
+T = TypeVar("T")
 
 
 def _target() -> GraphTarget:
@@ -63,13 +68,43 @@ def get_graph() -> Response:
     fmt = negotiation.for_kind(
         formats.GRAPH, request.headers.get("Accept"), request.args.get("format")
     )
+    return as_response(query_answer(
+        ng.engine, _graph_job(target, fmt), method=request.method,
+        if_none_match=request.headers.get("If-None-Match"),
+    ))
+
+
+def _graph_job(target: GraphTarget, fmt: formats.Format) -> QueryJob:
+    """The query behind GET of one graph in one format (its ETag is the graph's)."""
     if target.graph is None:
         sparql = "CONSTRUCT WHERE { ?s ?p ?o }"
     else:
         sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target.graph}> {{ ?s ?p ?o }} }}"
     # The real default graph here, not the union that queries see by default.
-    job = QueryJob(sparql, ((formats.GRAPH, fmt.name),), union_default_graph=False)
-    return result_response(ng.engine.run(job))
+    return QueryJob(sparql, ((formats.GRAPH, fmt.name),), union_default_graph=False)
+
+
+def _write(target: GraphTarget, change: Callable[[AnyStore], T]) -> T:
+    """Apply a change to a graph under the write lock, once its If-Match / If-None-Match hold.
+
+    :raises PreconditionFailed: when If-Match names none of the graph's current ETags (in any
+        format) or it does not exist, or If-None-Match names one of them (or "*") and it does.
+    """
+    ng = state()
+    if_match, if_none_match = request.headers.get("If-Match"), request.headers.get("If-None-Match")
+
+    def checked(store: AnyStore) -> T:
+        if if_match or if_none_match:
+            exists = store.graph_exists(target.graph)
+            etags = [ng.engine.etag(_graph_job(target, fmt)) or ""
+                     for fmt in formats.formats_for(formats.GRAPH)] if exists else []
+            if if_match and not any(etag_matches(etag, if_match) for etag in etags):
+                raise PreconditionFailed(f"If-Match: {_name(target)} is not as you last saw it")
+            if if_none_match and any(etag_matches(etag, if_none_match) for etag in etags):
+                raise PreconditionFailed(f"If-None-Match: {_name(target)} exists as you named it")
+        return change(store)
+
+    return ng.engine.write(checked)
 
 
 def _body_quads(target: GraphTarget) -> list:
@@ -99,7 +134,7 @@ def put_graph() -> Response:
         store.replace_graph(target.graph, quads)
         return existed
 
-    return Response(status=204 if ng.engine.write(replace) else 201)
+    return Response(status=204 if _write(target, replace) else 201)
 
 
 @blueprint.route("/store", methods=["POST"])
@@ -118,7 +153,7 @@ def post_graph() -> Response:
             store.create_graph(target.graph)  # an empty body still makes the graph exist
         return existed
 
-    return Response(status=204 if ng.engine.write(add) else 201)
+    return Response(status=204 if _write(target, add) else 201)
 
 
 @blueprint.route("/store", methods=["DELETE"])
@@ -128,5 +163,5 @@ def delete_graph() -> Response:
     require_writer(ng.settings, request.headers.get("Authorization"))
     target = _target()
     _require_existing(target)
-    ng.engine.write(lambda store: store.clear_graph(target.graph))
+    _write(target, lambda store: store.clear_graph(target.graph))
     return Response(status=204)

@@ -51,6 +51,10 @@ class NotAcceptable(ProtocolError):
         self.offered = tuple(offered)
 
 
+class PreconditionFailed(ProtocolError):
+    """An If-Match / If-None-Match condition on a request that is not GET or HEAD is false."""
+
+
 class PayloadTooLarge(ProtocolError):
     """The body or query string is larger than max_request_bytes."""
 

@@ -43,7 +43,7 @@ def query(parsed: QueryRequest) -> Response:
     ng = state()
     job = query_job(parsed, ng.settings, request.headers.get("Accept"), request.values.get("format"))
     return as_response(query_answer(
-        ng.engine, job, head=request.method == "HEAD",
+        ng.engine, job, method=request.method,
         if_none_match=request.headers.get("If-None-Match"),
     ))
 

@@ -110,6 +110,31 @@ def test_only_one_of_two_racing_puts_creates_the_graph(server) -> None:
             assert sorted(pool.map(put, [graph, graph])) == [201, 204]
 
 
+def test_conditional_requests(server) -> None:
+    graph = "http://example.org/graphs/conditional"
+    turtle = {**AUTH, "Content-Type": "text/turtle"}
+    # If-None-Match: * creates only; If-Match: * replaces only.
+    assert requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 1 .",
+                        headers={**turtle, "If-Match": "*"}).status_code == 412
+    assert requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 1 .",
+                        headers={**turtle, "If-None-Match": "*"}).status_code == 201
+    assert requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 2 .",
+                        headers={**turtle, "If-None-Match": "*"}).status_code == 412
+    seen = fetch(server, graph)
+    etag = seen.headers["ETag"]
+    assert fetch(server, graph).headers["ETag"] == etag
+    revalidated = requests.get(server.store, params={"graph": graph},
+                               headers={"Accept": "text/turtle", "If-None-Match": etag})
+    assert revalidated.status_code == 304 and not revalidated.content
+    # A lost update is refused: the writer names the version it saw.
+    assert requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 3 .",
+                        headers={**turtle, "If-Match": etag}).status_code == 204
+    stale = requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 4 .",
+                         headers={**turtle, "If-Match": etag})
+    assert stale.status_code == 412 and stale.headers["Content-Type"].startswith("text/plain")
+    assert b"3" in fetch(server, graph, "application/n-triples").content
+
+
 def test_the_whole_dataset_says_it_varies_with_accept(server) -> None:
     assert requests.get(server.store, headers={"Accept": "application/trig"}).headers["Vary"] == "Accept"
 

@@ -222,6 +222,14 @@ def test_etag_and_304(server) -> None:
     again = requests.get(server.sparql, params={"query": SELECT_STATES},
                          headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]  # RFC 9110 15.4.5
+    anything = requests.get(server.sparql, params={"query": SELECT_STATES},
+                            headers={"If-None-Match": "*"})
+    assert anything.status_code == 304
+    # A POST must not be performed when its condition fails: 412, not 304 (RFC 9110 13.1.2).
+    posted = requests.post(server.sparql, data={"query": SELECT_STATES},
+                           headers={"If-None-Match": etag})
+    assert posted.status_code == 412
     other_format = requests.get(server.sparql, params={"query": SELECT_STATES},
                                 headers={"If-None-Match": etag, "Accept": "text/csv"})
     assert other_format.status_code == 200
