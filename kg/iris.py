@@ -7,6 +7,7 @@ Graphs:    {base}graph/article/{article}   one per article (its facts)
            {base}graph/reference            the gazetteer (states, persons, offices, ...)
            {base}graph/reference/inferred   its rdf:type closure
            {base}graph/ontology             the ontology itself
+           {base}graph/store/{uuid}         a graph POSTed to the Graph Store without a name
            {base}graph/gdelt/{file}/lines-{first}-{last}   one chunk of an imported GDELT file
                                             (+ /inferred); {base}graph/gdelt/{file} names the file
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
@@ -103,6 +105,10 @@ class Iris:
 
     def event(self, article_id: str, fact_key: str) -> str:
         return self.entity("event", f"{article_id}-{fact_key}")
+
+    def new_store_graph(self) -> str:
+        """A fresh graph IRI for a Graph Store POST that names no graph."""
+        return f"{self.base}graph/store/{uuid.uuid4()}"
 
     def article_graph(self, article_id: str) -> str:
         return f"{self.base}graph/article/{article_id}"

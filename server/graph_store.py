@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 from werkzeug.wsgi import wrap_file
 
 from kg import formats
+from kg.iris import Iris
 from kg.query import QueryJob
 from kg.store import AnyStore
 from server import negotiation, state
@@ -142,6 +143,8 @@ def post_graph() -> Response:
     """Add the request body's triples to a graph: 201 when it is new, 204 otherwise."""
     ng = state()
     require_writer(ng.settings, request.headers.get("Authorization"))
+    if parse_graph_target(request.args.to_dict(flat=False)) is None:
+        return _post_new_graph()
     target = _target()
     quads = _body_quads(target)
 
@@ -154,6 +157,15 @@ def post_graph() -> Response:
         return existed
 
     return Response(status=204 if _write(target, add) else 201)
+
+
+def _post_new_graph() -> Response:
+    """POST to the Graph Store itself: a new graph with an IRI we choose, 201 with its Location."""
+    target = GraphTarget(Iris(state().settings.base_iri).new_store_graph())
+    quads = _body_quads(target)
+    _write(target, lambda store: store.add(quads) if quads else store.create_graph(target.graph))
+    # The new graph's IRI, as the Graph Store Protocol (5.5) asks; ?graph=<it> reaches it here.
+    return Response(status=201, headers={"Location": target.graph})
 
 
 @blueprint.route("/store", methods=["DELETE"])

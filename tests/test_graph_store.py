@@ -135,6 +135,18 @@ def test_conditional_requests(server) -> None:
     assert b"3" in fetch(server, graph, "application/n-triples").content
 
 
+def test_post_to_the_store_itself_creates_a_new_graph(server) -> None:
+    posted = requests.post(server.store, data="<http://example.org/n> <http://example.org/p> 7 .",
+                           headers={**AUTH, "Content-Type": "text/turtle"})
+    assert posted.status_code == 201
+    graph = posted.headers["Location"]
+    assert graph.startswith(GRAPH + "store/")
+    content = rdflib.Graph().parse(data=fetch(server, graph).content, format="turtle")
+    assert set(content.objects()) == {rdflib.Literal(7)}
+    second = requests.post(server.store, data="", headers={**AUTH, "Content-Type": "text/turtle"})
+    assert second.status_code == 201 and second.headers["Location"] != graph
+
+
 def test_the_whole_dataset_says_it_varies_with_accept(server) -> None:
     assert requests.get(server.store, headers={"Accept": "application/trig"}).headers["Vary"] == "Accept"
 
