@@ -8,6 +8,7 @@ or names the gazetteer knows ("Tehran", "the Kremlin").
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -115,6 +116,23 @@ class EventFact(FactBase):
     def types(self) -> list[str]:
         return [self.type] if isinstance(self.type, str) else list(self.type)
 
+    @model_validator(mode="after")
+    def _ordered(self) -> EventFact:
+        _check_span(self.start, self.end)
+        return self
+
+
+_ABSOLUTE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _check_span(start: str | None, end: str | None) -> None:
+    # Dates of any precision compare on what both state (2025 against 2025-06: equal);
+    # relative ones ("Monday") are checked once they are resolved against the article's date.
+    if start and end and _ABSOLUTE_DATE.match(start) and _ABSOLUTE_DATE.match(end):
+        common = min(len(start), len(end))
+        if end[:common] < start[:common]:
+            raise ValueError(f"end ({end}) is before start ({start})")
+
 
 class TenureFact(FactBase):
     kind: Literal["tenure"]
@@ -122,6 +140,11 @@ class TenureFact(FactBase):
     office: Ref
     start: DateText | None = None
     end: DateText | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TenureFact:
+        _check_span(self.start, self.end)
+        return self
 
 
 class AgreementFact(FactBase):

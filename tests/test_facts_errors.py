@@ -58,6 +58,29 @@ def test_an_impossible_fact_date_is_named() -> None:
     assert problem.startswith("fact 1 (key 'meeting'), field 'date'"), problem
 
 
+TENURE = """
+  - kind: tenure
+    key: putin-president
+    person: Vladimir Putin
+    office: President of Russia
+"""
+
+
+@pytest.mark.parametrize(("start", "end", "refused"), [
+    ("2025-01-01", "2024-01-01", True),
+    ("2025-06", "2025-05-31", True),
+    ("2025-06", "2025", False),  # the same year, as far as both say
+    ("2012-05-07", "Monday", False),  # relative: checked once resolved
+])
+def test_a_tenure_cannot_end_before_it_starts(start: str, end: str, refused: bool) -> None:
+    text = GOOD + TENURE + f"    start: {start}\n    end: {end}\n"
+    if refused:
+        assert any(p.startswith("fact 2 (key 'putin-president')") and "before start" in p
+                   for p in problems(text)), problems(text)
+    else:
+        parse_facts(text, "good.yaml")
+
+
 def test_evidence_span_must_be_ordered() -> None:
     text = GOOD + "    evidence: [{start: 50, end: 10}]\n"
     assert any("field 'evidence.0'" in p and "greater than start" in p for p in problems(text))
