@@ -57,7 +57,8 @@ FORMATS: tuple[Format, ...] = (
     Format("tsv", "text/tab-separated-values", "tsv", _RESULTS,
            W3C + "SPARQL_Results_TSV", results=ox.QueryResultsFormat.TSV),
     Format("turtle", "text/turtle", "ttl", _TRIPLES,
-           W3C + "Turtle", ("application/x-turtle",), rdf=ox.RdfFormat.TURTLE),
+           W3C + "Turtle", ("application/x-turtle", "text/n3", "text/rdf+n3"),  # Turtle is N3
+           rdf=ox.RdfFormat.TURTLE),
     Format("ntriples", "application/n-triples", "nt", _TRIPLES,
            W3C + "N-Triples", ("text/plain",), rdf=ox.RdfFormat.N_TRIPLES),
     Format("jsonld", "application/ld+json", "jsonld", _GRAPHS,
@@ -65,9 +66,9 @@ FORMATS: tuple[Format, ...] = (
     Format("rdfxml", "application/rdf+xml", "rdf", _TRIPLES,
            W3C + "RDF_XML", rdf=ox.RdfFormat.RDF_XML),
     Format("trig", "application/trig", "trig", _GRAPHS,
-           W3C + "TriG", rdf=ox.RdfFormat.TRIG),
+           W3C + "TriG", ("application/x-trig",), rdf=ox.RdfFormat.TRIG),
     Format("nquads", "application/n-quads", "nq", _GRAPHS,
-           W3C + "N-Quads", rdf=ox.RdfFormat.N_QUADS),
+           W3C + "N-Quads", ("text/x-nquads",), rdf=ox.RdfFormat.N_QUADS),
 )
 
 _BY_NAME = {f.name: f for f in FORMATS}

@@ -49,7 +49,6 @@ def void_triples(store: Store, iris: Iris, *, document: str, endpoint: str, dump
         ox.Triple(dataset, _v("dataDump"), ox.NamedNode(dump)),
         ox.Triple(dataset, _v("uriSpace"), ox.Literal(iris.base + "id/")),
         ox.Triple(dataset, _v("triples"), _int(stats.quads)),
-        ox.Triple(dataset, _v("rootResource"), ox.NamedNode(iris.base + "id/")),
         ox.Triple(dataset, _v("exampleResource"), ox.NamedNode(iris.entity("person", "vladimir-putin"))),
     ]
     for prefix in ("ng", "rdfs", "owl", "skos", "schema", "prov", "sem", "xsd"):

@@ -27,6 +27,7 @@ from flask import (
     send_file,
 )
 from markupsafe import Markup, escape
+from rdflib import OWL, URIRef
 
 from kg import describe as kd
 from kg import formats
@@ -171,8 +172,9 @@ def resource(kind: str, slug: str) -> Response:
         return _not_found(f"The graph knows nothing about {iri}.", fmt or negotiation.HTML)
     if fmt is not None:
         return _rdf_response(kd.description_triples(desc, request.base_url), fmt)
-    return Response(entity_page(desc, kind, _document_url(kind, match["slug"])),
-                    content_type="text/html; charset=utf-8")
+    base = _document_url(kind, match["slug"])
+    documents = [(f, f"{base}.{f.extension}") for f in DOCUMENT_FORMATS]
+    return Response(entity_page(desc, kind, documents), content_type="text/html; charset=utf-8")
 
 
 def _document_url(kind: str, slug: str, ext: str | None = None) -> str:
@@ -182,8 +184,8 @@ def _document_url(kind: str, slug: str, ext: str | None = None) -> str:
     return request.host_url + path
 
 
-def entity_page(desc: kd.Description, kind: str, document_base: str) -> str:
-    """The HTML page of one resource."""
+def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, str]]) -> str:
+    """The HTML page of one resource, linking its documents (format, URL)."""
     store, ids = state().store, iris()
     grouped_out = _group(desc.outgoing, hidden=HIDDEN_OUTGOING)
     grouped_in = _group(desc.incoming, hidden=set())
@@ -203,7 +205,7 @@ def entity_page(desc: kd.Description, kind: str, document_base: str) -> str:
         incoming=grouped_in,
         timeline=kd.timeline(store, ids, desc.iri),
         facts=facts,
-        documents=[(f, f"{document_base}.{f.extension}") for f in DOCUMENT_FORMATS],
+        documents=documents,
         picture=neighbourhood_svg(desc, ids, page_url),
         term=lambda t: term_html(t, desc),
         role_label=lambda r: desc.labels.get(r) or kd.short_name(r),
@@ -232,7 +234,14 @@ def graph(rest: str) -> Response:
     iri = iris().base + "graph/" + rest
     if not state().store.has_graph(iri):
         return _not_found(f"There is no graph {iri}.")
-    response = redirect(f"{request.host_url}store?graph={quote(iri, safe='')}", code=303)
+    contents = f"{request.host_url}store?graph={quote(iri, safe='')}"
+    if _negotiate_document() == negotiation.HTML:
+        # People get a page on the graph (its provenance, what links to it) with its contents
+        # a click away; RDF clients go straight to the contents.
+        documents = [(f, f"{contents}&format={f.extension}") for f in DOCUMENT_FORMATS]
+        html = entity_page(kd.describe(state().store, iris(), iri), "graph", documents)
+        return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    response = redirect(contents, code=303)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -297,6 +306,38 @@ def search() -> Response | str:
 
 
 # --- ontology
+
+
+@blueprint.route("/ontology/<version>")
+def ontology_version(version: str) -> Response:
+    """The ontology's owl:versionIRI: the ontology itself while that version is the current one."""
+    from kg.ontology import ONTOLOGY_IRI, ontology_graph
+
+    current = ontology_graph().value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)
+    if current is None or str(current) != f"{ONTOLOGY_IRI}/{version}":
+        return _not_found(f"There is no version {version} of the ontology; the current one is "
+                          f"{str(current).rsplit('/', 1)[-1]}.")
+    return ontology()
+
+
+@blueprint.route("/shapes")
+@blueprint.route("/shapes.<ext>")
+def shapes(ext: str | None = None) -> Response:
+    """The SHACL shapes the data is checked against, in RDF (the ontology's rdfs:seeAlso)."""
+    from kg.ontology import shapes_graph
+
+    if ext is None:
+        chosen = negotiation.choose(DOCUMENT_FORMATS, request.headers.get("Accept"),
+                                    request.args.get("format"))
+        assert isinstance(chosen, Format)
+    else:
+        found = formats.by_name(ext)
+        if found is None or found not in DOCUMENT_FORMATS:
+            abort(404)
+        chosen = found
+    rdflib_name = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}[chosen.name]
+    data = shapes_graph().serialize(format=rdflib_name, encoding="utf-8")
+    return Response(data, content_type=chosen.content_type, headers={"Vary": "Accept"})
 
 
 @blueprint.route("/ontology")

@@ -42,6 +42,10 @@ S, B, G = formats.SOLUTIONS, formats.BOOLEAN, formats.GRAPH
         (G, "application/n-quads;q=0.9, text/turtle;q=0.8", None, "nquads"),
         (G, "text/turtle;q=0, application/*", None, "ntriples"),
         (G, "text/plain", None, "ntriples"),
+        # Older names that Jena and Fuseki users send.
+        (G, "text/n3", None, "turtle"),
+        (G, "application/x-trig", None, "trig"),
+        (G, "text/x-nquads", None, "nquads"),
         (G, None, "ttl", "turtle"),
         # Parameters never rule a format out (werkzeug alone matched them exactly).
         (G, "text/turtle; charset=utf-8", None, "turtle"),

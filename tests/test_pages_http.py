@@ -213,6 +213,18 @@ def test_documents_revalidate_with_their_etag(site, path):
     assert other.status_code == 200 and other.content == first.content
 
 
+def test_a_graph_iri_is_a_page_for_people_and_its_contents_for_machines(site):
+    graph = BASE + "graph/article/article-001"
+    html = requests.get(local(site, graph), headers={"Accept": "text/html"}, allow_redirects=False, timeout=30)
+    assert html.status_code == 200 and html.headers["Content-Type"].startswith("text/html")
+    contents = [href for href in hrefs(html.text) if "/store?graph=" in href and "format=ttl" in href]
+    assert contents
+    turtle = requests.get(contents[0], timeout=30)
+    assert turtle.status_code == 200 and len(rdflib.Graph().parse(data=turtle.content, format="turtle")) > 0
+    machine = requests.get(local(site, graph), headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=30)
+    assert machine.status_code == 303 and "/store?graph=" in machine.headers["Location"]
+
+
 def test_ingestion_activity_has_a_page(site):
     ingestion = BASE + "id/ingestion/article-001"
     response = requests.get(local(site, ingestion), headers={"Accept": "text/turtle"}, timeout=30)
@@ -265,6 +277,22 @@ def test_ontology_by_negotiation(site):
     assert (rdflib.URIRef(NG + "Meeting"), RDF.type, OWL.Class) in graph
     jsonld = requests.get(site.url + "/ontology.jsonld", timeout=30)
     assert len(rdflib.Graph().parse(data=jsonld.content, format="json-ld")) == len(graph)
+
+
+def test_the_ontology_s_version_iri_and_shapes_resolve(site):
+    turtle = requests.get(site.url + "/ontology", headers={"Accept": "text/turtle"}, timeout=30)
+    ontology = rdflib.Graph().parse(data=turtle.content, format="turtle")
+    ontology_iri = rdflib.URIRef(NG.rstrip("#"))
+    version = ontology.value(ontology_iri, OWL.versionIRI)
+    assert version is not None and str(version).startswith(BASE)
+    versioned = requests.get(local(site, str(version)), headers={"Accept": "text/turtle"}, timeout=30)
+    assert versioned.status_code == 200 and versioned.content == turtle.content
+    assert requests.get(site.url + "/ontology/0.0.1", timeout=30).status_code == 404
+    shapes_iri = ontology.value(ontology_iri, RDFS.seeAlso)
+    shapes = requests.get(local(site, str(shapes_iri)), headers={"Accept": "text/turtle"}, timeout=30)
+    assert shapes.status_code == 200
+    graph = rdflib.Graph().parse(data=shapes.content, format="turtle")
+    assert any(graph.subjects(RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#NodeShape")))
 
 
 # --- machines
