@@ -272,9 +272,15 @@ class QueryEngine:
         """Start a job: its kind, format and body (a list when it is already complete)."""
         raise NotImplementedError
 
-    def write(self, change: Callable[[Store], T]) -> T:
-        """Apply a change to the store, one writer at a time, then publish the new version."""
+    def write(self, change: Callable[[Store], T], *, check: Callable[[Store], None] | None = None) -> T:
+        """Apply a change to the store, one writer at a time, then publish the new version.
+
+        check, when given, runs first under the same lock: when it raises, nothing is written
+        and the version (so every ETag) stays as it was.
+        """
         with self._write_lock:
+            if check is not None:
+                check(self.store)
             try:
                 return change(self.store)
             finally:

@@ -94,18 +94,16 @@ def _write(target: GraphTarget, change: Callable[[AnyStore], T]) -> T:
     ng = state()
     if_match, if_none_match = request.headers.get("If-Match"), request.headers.get("If-None-Match")
 
-    def checked(store: AnyStore) -> T:
-        if if_match or if_none_match:
-            exists = store.graph_exists(target.graph)
-            etags = [ng.engine.etag(_graph_job(target, fmt)) or ""
-                     for fmt in formats.formats_for(formats.GRAPH)] if exists else []
-            if if_match and not any(etag_matches(etag, if_match) for etag in etags):
-                raise PreconditionFailed(f"If-Match: {_name(target)} is not as you last saw it")
-            if if_none_match and any(etag_matches(etag, if_none_match) for etag in etags):
-                raise PreconditionFailed(f"If-None-Match: {_name(target)} exists as you named it")
-        return change(store)
+    def check(store: AnyStore) -> None:
+        exists = store.graph_exists(target.graph)
+        etags = [ng.engine.etag(_graph_job(target, fmt)) or ""
+                 for fmt in formats.formats_for(formats.GRAPH)] if exists else []
+        if if_match and not any(etag_matches(etag, if_match) for etag in etags):
+            raise PreconditionFailed(f"If-Match: {_name(target)} is not as you last saw it")
+        if if_none_match and any(etag_matches(etag, if_none_match) for etag in etags):
+            raise PreconditionFailed(f"If-None-Match: {_name(target)} exists as you named it")
 
-    return ng.engine.write(checked)
+    return ng.engine.write(change, check=check if if_match or if_none_match else None)
 
 
 def _body_quads(target: GraphTarget) -> list:

@@ -132,7 +132,14 @@ def test_conditional_requests(server) -> None:
     stale = requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 4 .",
                          headers={**turtle, "If-Match": etag})
     assert stale.status_code == 412 and stale.headers["Content-Type"].startswith("text/plain")
-    assert b"3" in fetch(server, graph, "application/n-triples").content
+    current = fetch(server, graph)
+    assert b"3" in current.content
+    # A refused write changes nothing, its ETag included: the holder of it may still write.
+    assert requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 6 .",
+                        headers={**turtle, "If-Match": '"not-it"'}).status_code == 412
+    assert fetch(server, graph).headers["ETag"] == current.headers["ETag"]
+    assert requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 5 .",
+                        headers={**turtle, "If-Match": "W/" + current.headers["ETag"]}).status_code == 204
 
 
 def test_post_to_the_store_itself_creates_a_new_graph(server) -> None:
