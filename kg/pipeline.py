@@ -234,6 +234,17 @@ def drop_unfinished_writes(store: Store, iris: Iris) -> list[str]:
     return unfinished
 
 
+def remove_graph(store: Store, iris: Iris, graph: str) -> None:
+    """Remove a named graph with what ingestion derived from it, in one transaction.
+
+    That is its inferred-types graph, and the provenance records of both: left behind, they
+    would go on typing and describing facts that are gone.
+    """
+    query = f"SELECT ?d {{ GRAPH <{iris.meta_graph}> {{ ?d <{NG.inferredFrom}> <{graph}> }} }}"
+    graphs = [graph, *(row["d"].value for row in store.select(query))]
+    store.write(replace=dict.fromkeys(graphs, []), clear_subjects={iris.meta_graph: graphs})
+
+
 def _guarded(map_file: Callable[[Path], EncodedArticle]) -> Callable[[Path], EncodedArticle | FactsError]:
     def run(path: Path) -> EncodedArticle | FactsError:
         try:

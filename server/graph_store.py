@@ -11,6 +11,7 @@ from werkzeug.wsgi import wrap_file
 
 from kg import formats
 from kg.iris import Iris
+from kg.pipeline import remove_graph
 from kg.query import QueryJob
 from kg.store import AnyStore
 from server import negotiation, state
@@ -173,5 +174,9 @@ def delete_graph() -> Response:
     require_writer(ng.settings, request.headers.get("Authorization"))
     target = _target()
     _require_existing(target)
-    _write(target, lambda store: store.clear_graph(target.graph))
+    if target.graph is None:
+        _write(target, lambda store: store.clear_graph(None))
+    else:
+        iris = Iris(ng.settings.base_iri)
+        _write(target, lambda store: remove_graph(store, iris, target.graph))
     return Response(status=204)

@@ -54,3 +54,17 @@ def test_good_facts_are_201_and_queryable_at_once(server) -> None:
     assert asks(server, ASK_ARTICLE)
     assert asks(server, "ASK { GRAPH <https://w3id.org/newsgraph/graph/article/test-1> "
                         "{ ?e a <https://w3id.org/newsgraph/ontology#Meeting> } }")
+
+
+def test_deleting_an_article_graph_takes_what_was_derived_from_it(server) -> None:
+    facts = MEETING_FACTS.replace("test-1", "test-delete")
+    assert requests.post(server.url + "/articles", data=facts, headers={**YAML, **AUTH},
+                         timeout=30).status_code == 201
+    graph = "https://w3id.org/newsgraph/graph/article/test-delete"
+    assert asks(server, f"ASK {{ GRAPH <{graph}/inferred> {{ ?s ?p ?o }} }}")
+    deleted = requests.delete(server.store, params={"graph": graph}, headers=AUTH, timeout=30)
+    assert deleted.status_code == 204
+    # Its inferred types and the provenance of both graphs go with it.
+    assert not asks(server, f"ASK {{ GRAPH <{graph}/inferred> {{ ?s ?p ?o }} }}")
+    assert not asks(server, f"ASK {{ GRAPH ?meta {{ <{graph}> ?p ?o }} }}")
+    assert not asks(server, f"ASK {{ GRAPH ?meta {{ <{graph}/inferred> ?p ?o }} }}")
