@@ -356,6 +356,9 @@ def ontology(ext: str | None = None) -> Response:
             abort(404)
         chosen = found
     headers = {"Vary": "Accept"}
+    if ext is None:  # negotiated: name the document that was chosen (RFC 9110 8.7)
+        extension = chosen.extension if isinstance(chosen, Format) else HTML_EXT
+        headers["Content-Location"] = f"{request.host_url}ontology.{extension}"
     if isinstance(chosen, Format):
         if chosen.name == "turtle":
             # The source file keeps its comments and layout; an installed copy may lack it.
@@ -385,7 +388,10 @@ def void() -> Response:
     triples = void_triples(state().store, iris(), document=document, endpoint=request.host_url + "sparql",
                            dump=request.host_url + "dumps/" + DUMP_NAME)
     if isinstance(chosen, Format):
-        return _rdf_response(triples, chosen)
+        response = _rdf_response(triples, chosen)
+        if not request.args.get("format"):
+            response.headers["Content-Location"] = f"{document}?format={chosen.name}"
+        return response
     turtle = kd.serialize(triples, DOCUMENT_FORMATS[0]).decode()
     html = render_template("void.html", title="VoID description", turtle=turtle,
                            documents=[(f, f"{document}?format={f.name}") for f in DOCUMENT_FORMATS])

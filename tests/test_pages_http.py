@@ -277,6 +277,9 @@ def test_ontology_by_negotiation(site):
     assert (rdflib.URIRef(NG + "Meeting"), RDF.type, OWL.Class) in graph
     jsonld = requests.get(site.url + "/ontology.jsonld", timeout=30)
     assert len(rdflib.Graph().parse(data=jsonld.content, format="json-ld")) == len(graph)
+    # The negotiated answer names the document it is.
+    assert turtle.headers["Content-Location"] == site.url + "/ontology.ttl"
+    assert requests.get(turtle.headers["Content-Location"], timeout=30).content == turtle.content
 
 
 def test_the_ontology_s_version_iri_and_shapes_resolve(site):
@@ -301,6 +304,7 @@ def test_the_ontology_s_version_iri_and_shapes_resolve(site):
 def test_void_and_dump(site):
     response = requests.get(site.url + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30)
     assert response.status_code == 200
+    assert response.headers["Content-Location"] == site.url + "/.well-known/void?format=turtle"
     void = rdflib.Graph().parse(data=response.content, format="turtle")
     dataset = next(void.subjects(VOID.sparqlEndpoint, rdflib.URIRef(site.url + "/sparql")))
     dump_url = str(void.value(dataset, VOID.dataDump))
