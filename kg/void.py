@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -57,8 +59,8 @@ def void_triples(store: Store, iris: Iris, *, document: str, endpoint: str, dump
         f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{iris.base}id/")) }}'
     )
     t.append(ox.Triple(dataset, _v("entities"), _int(int(entities[0]["n"].value) if entities else 0)))
-    for n, (cls, count) in enumerate(sorted(stats.class_counts.items())):
-        part = ox.NamedNode(f"{document}#class-{n}")
+    for cls, count in sorted(stats.class_counts.items()):
+        part = ox.NamedNode(f"{document}#class-{_fragment(cls)}")
         t += [
             ox.Triple(dataset, _v("classPartition"), part),
             ox.Triple(part, _v("class"), ox.NamedNode(cls)),
@@ -114,3 +116,11 @@ class DumpCache:
     def close(self) -> None:
         """Remove the cached files."""
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _fragment(iri: str) -> str:
+    """A fragment naming a class that stays the same when other classes come or go."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z][\w-]*", iri[len(namespace):]):
+            return f"{prefix}-{iri[len(namespace):]}"
+    return hashlib.blake2b(iri.encode(), digest_size=8).hexdigest()

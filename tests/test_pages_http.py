@@ -313,6 +313,9 @@ def test_void_and_dump(site):
     assert void.value(linkset, VOID.linkPredicate) == OWL.sameAs
     assert int(void.value(linkset, VOID.triples)) > 100
     assert rdflib.URIRef(NG.rstrip("#")) in set(void.objects(dataset, VOID.vocabulary))
+    # A class partition is named after its class, so its IRI holds when other classes come.
+    meeting = next(void.subjects(VOID["class"], rdflib.URIRef(NG + "Meeting")))
+    assert str(meeting).endswith("#class-ng-Meeting")
 
     first = requests.get(dump_url, timeout=60)
     assert first.status_code == 200
