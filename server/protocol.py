@@ -173,6 +173,9 @@ def _update(text: str, dataset: Params) -> UpdateRequest:
     )
 
 
+_DATASET_PARAMS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+
+
 def parse_sparql_request(
     method: str,
     content_type: str | None,
@@ -208,10 +211,13 @@ def parse_sparql_request(
         query, update = _one(form, "query"), _one(form, "update")
         if query is not None and update is not None:
             raise BadRequest("give either 'query' or 'update', not both")
+        # The protocol puts them in the body; in the URL they still count, never dropped.
+        params = {**form, **{name: [*args[name], *form.get(name, [])]
+                             for name in _DATASET_PARAMS if name in args}}
         if query is not None:
-            return _query(query, form)
+            return _query(query, params)
         if update is not None:
-            return _update(update, form)
+            return _update(update, params)
         raise BadRequest("the form has neither a 'query' nor an 'update' parameter")
     if media_type == SPARQL_QUERY:
         if "query" in args or "update" in args:

@@ -50,6 +50,11 @@ G = "http://example.org/g"
          QueryRequest(Q, (G,))),
         ("POST", FORM, {}, {"update": [U], "using-graph-uri": [G]}, b"",
          UpdateRequest(U, (G,), ())),
+        # Dataset parameters in the URL of a form POST count too.
+        ("POST", FORM, {"default-graph-uri": [G]}, {"query": [Q], "default-graph-uri": [G + "2"]},
+         b"", QueryRequest(Q, (G, G + "2"))),
+        ("POST", FORM, {"using-named-graph-uri": [G]}, {"update": [U]}, b"",
+         UpdateRequest(U, (), (G,))),
         ("POST", SPARQL_QUERY, {}, {}, Q.encode(), QueryRequest(Q)),
         ("POST", SPARQL_QUERY + "; charset=utf-8", {"named-graph-uri": [G]}, {}, Q.encode(),
          QueryRequest(Q, None, (G,))),
