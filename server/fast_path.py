@@ -86,7 +86,10 @@ class QueryFastPath:
         query_string = environ.get("QUERY_STRING", "")
         if len(query_string) > limit:
             return None
-        args = parse_query_string(query_string)
+        try:
+            args = parse_query_string(query_string)
+        except ProtocolError:
+            return None  # not UTF-8: the Flask app says so
         content_type = environ.get("CONTENT_TYPE")
         form: dict[str, list[str]] = {}
         body = b""
@@ -98,7 +101,10 @@ class QueryFastPath:
             body = environ["wsgi.input"].read(int(length))
             environ["wsgi.input"] = io.BytesIO(body)  # still there if the Flask app takes over
             if media_type == FORM:
-                form = parse_query_string(body.decode("utf-8", "replace"))
+                try:
+                    form = parse_query_string(body.decode("latin-1"))  # one character a byte
+                except ProtocolError:
+                    return None
                 body = b""
         elif method not in ("GET", "HEAD"):
             return None

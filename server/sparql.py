@@ -14,6 +14,7 @@ from server.protocol import (
     QueryRequest,
     UpdateRequest,
     media_type_of,
+    parse_query_string,
     parse_sparql_request,
 )
 
@@ -24,11 +25,13 @@ blueprint = Blueprint("sparql", __name__)
 def sparql() -> Response:
     """Answer a query, apply an update, or describe the service."""
     is_form = media_type_of(request.content_type) == FORM
+    # Our own reading of the parameters, the fast path's: werkzeug's would replace bytes
+    # that are not UTF-8 instead of refusing them.
     parsed = parse_sparql_request(
         request.method,
         request.content_type,
-        request.args.to_dict(flat=False),
-        request.form.to_dict(flat=False) if is_form else {},
+        parse_query_string(request.environ.get("QUERY_STRING", "")),
+        parse_query_string(request.get_data().decode("latin-1")) if is_form else {},
         b"" if is_form or request.method != "POST" else request.get_data(),
     )
     if parsed is None:

@@ -171,6 +171,11 @@ def test_the_query_s_own_dataset_beats_the_union(server) -> None:
         ("GET", {"params": {"query": "SELECT * {}"}, "headers": {"Accept": "image/png"}}, 406,
          "application/sparql-results+json"),
         ("GET", {"params": {"query": "SELECT * {}", "format": "png"}}, 406, "json"),
+        # Bytes that are not UTF-8, escaped in the URL or raw in a form body.
+        ("GET", {"params": "query=SELECT%20(%22%E9%22%20AS%20?x)%20%7B%7D"}, 400, "not UTF-8"),
+        ("POST", {"data": b"query=SELECT%20*%20%7B%7D%20%23%E9",
+                  "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 400,
+         "not UTF-8"),
         # Malformed and unacceptable: the parser's message wins over the 406.
         ("GET", {"params": {"query": "SELECT * WHERE { ?s ?p "},
                  "headers": {"Accept": "text/turtle"}}, 400, "error at"),
