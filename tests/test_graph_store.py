@@ -154,6 +154,23 @@ def test_post_to_the_store_itself_creates_a_new_graph(server) -> None:
     assert second.status_code == 201 and second.headers["Location"] != graph
 
 
+def test_a_multipart_upload_merges_its_files(server) -> None:
+    graph = "http://example.org/graphs/uploaded"
+    files = {
+        "first": ("a.ttl", b"<http://example.org/u> <http://example.org/p> 1 .", "text/turtle"),
+        # curl -F sends a file as octet-stream: its extension says what it is.
+        "second": ("b.nt", b'<http://example.org/u> <http://example.org/p> "2" .\n',
+                   "application/octet-stream"),
+    }
+    response = requests.post(server.store, params={"graph": graph}, files=files, headers=AUTH)
+    assert response.status_code == 201, response.text
+    content = rdflib.Graph().parse(data=fetch(server, graph).content, format="turtle")
+    assert set(content.objects()) == {rdflib.Literal(1), rdflib.Literal("2")}
+    unreadable = requests.post(server.store, params={"graph": graph}, headers=AUTH,
+                               files={"x": ("notes.txt", b"hello", "application/octet-stream")})
+    assert unreadable.status_code == 415 and "notes.txt" in unreadable.text
+
+
 def test_the_whole_dataset_says_it_varies_with_accept(server) -> None:
     assert requests.get(server.store, headers={"Accept": "application/trig"}).headers["Vary"] == "Accept"
 
