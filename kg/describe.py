@@ -223,7 +223,7 @@ def label_literals(store: Store, iri_list: Iterable[str]) -> dict[str, ox.Litera
 
 
 def labels(store: Store, iri_list: Iterable[str]) -> dict[str, str]:
-    """English (else any) rdfs:label text of each IRI that has one."""
+    """The text of label_literals: English, else untagged, else any rdfs:label."""
     return {iri: literal.value for iri, literal in label_literals(store, iri_list).items()}
 
 

@@ -127,7 +127,7 @@ _ABSOLUTE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 def _check_span(start: str | None, end: str | None) -> None:
     # Dates of any precision compare on what both state (2025 against 2025-06: equal);
-    # relative ones ("Monday") are checked once they are resolved against the article's date.
+    # relative ones ("Monday") mean nothing before the article's date is known: not compared.
     if start and end and _ABSOLUTE_DATE.match(start) and _ABSOLUTE_DATE.match(end):
         common = min(len(start), len(end))
         if end[:common] < start[:common]:

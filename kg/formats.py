@@ -57,7 +57,8 @@ FORMATS: tuple[Format, ...] = (
     Format("tsv", "text/tab-separated-values", "tsv", _RESULTS,
            W3C + "SPARQL_Results_TSV", results=ox.QueryResultsFormat.TSV),
     Format("turtle", "text/turtle", "ttl", _TRIPLES,
-           W3C + "Turtle", ("application/x-turtle", "text/n3", "text/rdf+n3"),  # Turtle is N3
+           W3C + "Turtle", ("application/x-turtle", "text/n3", "text/rdf+n3"),  # Turtle is valid N3;
+           # a body in N3 beyond Turtle (formulae) gets Turtle's parse error
            rdf=ox.RdfFormat.TURTLE),
     Format("ntriples", "application/n-triples", "nt", _TRIPLES,
            W3C + "N-Triples", ("text/plain",), rdf=ox.RdfFormat.N_TRIPLES),

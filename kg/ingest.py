@@ -376,9 +376,7 @@ def provenance_quads(
     graph: NamedNode, inferred: NamedNode, source: NamedNode, activity: NamedNode, activity_label: str,
     when: Literal, meta_graph: NamedNode,
 ) -> list[Quad]:
-    """PROV-O for a graph made from a source by an activity, and for its inferred-types graph.
-
-    """
+    """PROV-O for a graph made from a source by an activity, and for its inferred-types graph."""
     g = meta_graph
     return [
         Quad(graph, RDF_TYPE, _n(PROV.Entity), g),

@@ -43,7 +43,6 @@ KINDS = (
 # Kinds the pipeline mints for itself (never named in a facts file); they get pages too.
 ACTIVITY_KINDS = ("ingestion",)
 
-_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -68,8 +67,6 @@ class EntityRef:
 
 def is_absolute_iri(text: str) -> bool:
     """Whether text is an absolute IRI (RFC 3987), as Oxigraph reads IRIs."""
-    if not _SCHEME_RE.match(text):
-        return False
     try:
         NamedNode(text)
     except ValueError:

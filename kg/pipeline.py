@@ -98,17 +98,17 @@ class Ingestor:
             return
         facts = b"".join(a.facts_nquads for a in articles)
         meta = b"".join(a.meta_nquads for a in articles)
-        if not any(self.store.has_graph(g) for a in articles for g in a.graphs):
-            if len(articles) >= BULK_FROM_ARTICLES:
-                bulk_write(self.store, self.iris, [g for a in articles for g in a.graphs], facts, meta)
-            else:
-                self.store.load(facts + meta, NQUADS)
+        # Records of an article whose graphs were deleted may remain: they are replaced too.
+        subjects = [s for a in articles for s in a.meta_subjects]
+        graphs = [g for a in articles for g in a.graphs]
+        if len(articles) >= BULK_FROM_ARTICLES and not any(self.store.has_graph(g) for g in graphs):
+            bulk_write(self.store, self.iris, graphs, facts, meta, stale_subjects=subjects)
             return
         quads = list(parse_nquads(facts + meta))
-        replaced = {g for a in articles for g in a.graphs}
+        replaced = set(graphs)
         self.store.write(
             replace={g: [q for q in quads if q.graph_name.value == g] for g in replaced},
-            clear_subjects={self.iris.meta_graph: [s for a in articles for s in a.meta_subjects]},
+            clear_subjects={self.iris.meta_graph: subjects},
             insert=[q for q in quads if q.graph_name.value not in replaced],
         )
 
@@ -208,20 +208,24 @@ def parse_nquads(data: bytes) -> Iterator[Quad]:
     return parse(data, format=RdfFormat.N_QUADS)
 
 
-def bulk_write(store: Store, iris: Iris, graphs: list[str], data: bytes, records: bytes) -> None:
+def bulk_write(
+    store: Store, iris: Iris, graphs: list[str], data: bytes, records: bytes,
+    stale_subjects: list[str] | None = None,
+) -> None:
     """Write new graphs with the bulk loader (fast, not transactional) so that a crash can be undone.
 
     First each graph is marked ng:writeInProgress in the meta graph, then the data goes in,
-    then the records (N-Quads, with each graph's provenance) replace the marks in one
-    transaction. Reopening the store after a crash drops what is still marked
-    (drop_unfinished_writes), and only that: graphs that came in by the Graph Store or an
-    update carry no record and stay.
+    then the records (N-Quads, with each graph's provenance) replace the marks, and every
+    meta-graph triple of stale_subjects, in one transaction. Reopening the store after a
+    crash drops what is still marked (drop_unfinished_writes), and only that: graphs that
+    came in by the Graph Store or an update carry no record and stay.
     """
     meta = NamedNode(iris.meta_graph)
     started = Literal(dt.datetime.now(dt.UTC).isoformat(), datatype=NamedNode(XSD_DATETIME))
     store.write(insert=[Quad(NamedNode(g), NamedNode(NG.writeInProgress), started, meta) for g in graphs])
     store.bulk_load(io.BytesIO(data), NQUADS)
-    store.write(clear_subjects={iris.meta_graph: graphs}, insert=list(parse_nquads(records)))
+    store.write(clear_subjects={iris.meta_graph: [*graphs, *(stale_subjects or [])]},
+                insert=list(parse_nquads(records)))
 
 
 def drop_unfinished_writes(store: Store, iris: Iris) -> list[str]:
@@ -241,7 +245,8 @@ def remove_graph(store: Store, iris: Iris, graph: str) -> None:
     would go on typing and describing facts that are gone.
     """
     query = f"SELECT ?d {{ GRAPH <{iris.meta_graph}> {{ ?d <{NG.inferredFrom}> <{graph}> }} }}"
-    graphs = [graph, *(row["d"].value for row in store.select(query))]
+    derived = {iris.inferred_graph(graph), *(row["d"].value for row in store.select(query))}
+    graphs = [graph, *sorted(g for g in derived if store.has_graph(g))]
     store.write(replace=dict.fromkeys(graphs, []), clear_subjects={iris.meta_graph: graphs})
 
 

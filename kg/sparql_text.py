@@ -34,8 +34,9 @@ _TOP_WHERE = re.compile(r"\b(DELETE\s+)?WHERE\b", re.IGNORECASE)
 
 
 def _keyword(words: str) -> re.Pattern[str]:
-    # A keyword, not a variable (?with), a local name (ex:with) or a prefix (with:).
-    return re.compile(rf"(?<![?$:\w-])(?:{words})(?![\w:-])", re.IGNORECASE)
+    # A keyword, not a variable (?with), a local name (ex:with, ex:date.from), a prefix
+    # (with:) or a language tag ("x"@from).
+    return re.compile(rf"(?<![?$:.@\w-])(?:{words})(?![\w:-])", re.IGNORECASE)
 
 
 _HAS_USING = _keyword("USING|WITH")

@@ -165,12 +165,17 @@ def query_answer(
     return result_answer(engine.run(job), head=method == "HEAD")
 
 
-def etag_matches(etag: str, header: str) -> bool:
-    """Whether an If-None-Match / If-Match header names etag (weakly) or is "*"."""
+def etag_matches(etag: str, header: str, *, strong: bool = False) -> bool:
+    """Whether an If-None-Match (weak comparison) or If-Match (strong) header names etag, or is "*".
+
+    RFC 9110 13.1.1: If-Match compares strongly, so a weak tag (W/…) never matches there.
+    """
     if header.strip() == "*":
         return True
-    tags = (tag.strip().removeprefix("W/") for tag in header.split(","))
-    return etag.removeprefix("W/") in tags
+    tags = [tag.strip() for tag in header.split(",")]
+    if strong:
+        return not etag.startswith("W/") and etag in tags
+    return etag.removeprefix("W/") in (tag.removeprefix("W/") for tag in tags)
 
 
 def result_answer(result: QueryResult, *, head: bool = False) -> Answer:

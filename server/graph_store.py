@@ -99,7 +99,7 @@ def _write(target: GraphTarget, change: Callable[[AnyStore], T]) -> T:
         exists = store.graph_exists(target.graph)
         etags = [ng.engine.etag(_graph_job(target, fmt)) or ""
                  for fmt in formats.formats_for(formats.GRAPH)] if exists else []
-        if if_match and not any(etag_matches(etag, if_match) for etag in etags):
+        if if_match and not any(etag_matches(etag, if_match, strong=True) for etag in etags):
             raise PreconditionFailed(f"If-Match: {_name(target)} is not as you last saw it")
         if if_none_match and any(etag_matches(etag, if_none_match) for etag in etags):
             raise PreconditionFailed(f"If-None-Match: {_name(target)} exists as you named it")
@@ -118,8 +118,12 @@ def _body_quads(target: GraphTarget) -> list:
     base = target.graph or request.base_url
     media_type = media_type_of(request.content_type)
     if media_type == "multipart/form-data":
+        uploads = [upload for _, upload in request.files.items(multi=True)]
+        if not uploads:  # a PUT of nothing must not empty the graph by mistake
+            raise BadRequest("the multipart body has no file parts; send each document as a file "
+                             "(curl -F 'file=@data.ttl')")
         quads = []
-        for upload in request.files.values():
+        for upload in uploads:
             # The part's own type, else its file name's extension (curl sends octet-stream).
             fmt = formats.rdf_parser_format(media_type_of(upload.content_type))
             if fmt is None and upload.filename and "." in upload.filename:

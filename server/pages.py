@@ -32,7 +32,7 @@ from rdflib import OWL, URIRef
 from kg import describe as kd
 from kg import formats
 from kg.formats import Format
-from kg.iris import ACTIVITY_KINDS, KINDS, Iris
+from kg.iris import ACTIVITY_KINDS, KINDS, Iris, is_absolute_iri
 from kg.search import SearchCache
 from kg.stats import dataset_stats
 from kg.vocab import NG, NG_IRI, PREFIXES, sparql_prefixes
@@ -49,6 +49,7 @@ DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
     f for name in ("turtle", "jsonld", "ntriples", "rdfxml") if (f := formats.by_name(name)) is not None
 )
 HTML_EXT = "html"
+RDFLIB_NAMES = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
 _DOC_EXT = re.compile(r"^(?P<slug>.+?)\.(?P<ext>html|ttl|jsonld|nt|rdf)$")
 _SEARCH = SearchCache()
 _DUMPS: dict[int, DumpCache] = {}
@@ -158,6 +159,8 @@ def resource(kind: str, slug: str) -> Response:
     if kind not in KINDS and kind not in ACTIVITY_KINDS:
         return _not_found(f"There is no kind of resource called “{kind}”.")
     iri = f"{iris().base}id/{kind}/{match['slug'] if match else slug}"
+    if not is_absolute_iri(iri):  # a space or "|" in the path: no IRI we mint, so no resource
+        return _not_found(f"{iri} is not an IRI this graph could hold.")
     if match is None:
         chosen = _negotiate_document()
         if not kd.has_statements(state().store, iri):
@@ -232,7 +235,7 @@ def _group(statements: list[kd.Statement], hidden: set[str]) -> list[tuple[str, 
 def graph(rest: str) -> Response:
     """A named graph IRI: its contents through the Graph Store Protocol."""
     iri = iris().base + "graph/" + rest
-    if not state().store.has_graph(iri):
+    if not is_absolute_iri(iri) or not state().store.has_graph(iri):
         return _not_found(f"There is no graph {iri}.")
     contents = f"{request.host_url}store?graph={quote(iri, safe='')}"
     if _negotiate_document() == negotiation.HTML:
@@ -315,8 +318,8 @@ def ontology_version(version: str) -> Response:
 
     current = ontology_graph().value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)
     if current is None or str(current) != f"{ONTOLOGY_IRI}/{version}":
-        return _not_found(f"There is no version {version} of the ontology; the current one is "
-                          f"{str(current).rsplit('/', 1)[-1]}.")
+        return _not_found(f"There is no version {version} of the ontology here; "
+                          f"{ONTOLOGY_IRI} is the current one.")
     return ontology()
 
 
@@ -331,13 +334,17 @@ def shapes(ext: str | None = None) -> Response:
                                     request.args.get("format"))
         assert isinstance(chosen, Format)
     else:
-        found = formats.by_name(ext)
-        if found is None or found not in DOCUMENT_FORMATS:
-            abort(404)
-        chosen = found
-    rdflib_name = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}[chosen.name]
-    data = shapes_graph().serialize(format=rdflib_name, encoding="utf-8")
+        chosen = _document_format(ext)
+    data = shapes_graph().serialize(format=RDFLIB_NAMES[chosen.name], encoding="utf-8")
     return Response(data, content_type=chosen.content_type, headers={"Vary": "Accept"})
+
+
+def _document_format(ext: str) -> Format:
+    """The document format of a file extension (.ttl, .jsonld…); 404 for any other."""
+    found = formats.by_name(ext)
+    if found is None or found not in DOCUMENT_FORMATS:
+        abort(404)
+    return found
 
 
 @blueprint.route("/ontology")
@@ -351,10 +358,7 @@ def ontology(ext: str | None = None) -> Response:
     elif ext == HTML_EXT:
         chosen = negotiation.HTML
     else:
-        found = formats.by_name(ext)
-        if found is None or found not in DOCUMENT_FORMATS:
-            abort(404)
-        chosen = found
+        chosen = _document_format(ext)
     headers = {"Vary": "Accept"}
     if ext is None:  # negotiated: name the document that was chosen (RFC 9110 8.7)
         extension = chosen.extension if isinstance(chosen, Format) else HTML_EXT
@@ -366,8 +370,7 @@ def ontology(ext: str | None = None) -> Response:
             data = (source.read_bytes() if source.exists()
                     else ontology_graph().serialize(format="turtle", encoding="utf-8"))
         else:
-            rdflib_name = {"jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}[chosen.name]
-            data = ontology_graph().serialize(format=rdflib_name, encoding="utf-8")
+            data = ontology_graph().serialize(format=RDFLIB_NAMES[chosen.name], encoding="utf-8")
         return Response(data, content_type=chosen.content_type, headers=headers)
     from server.ontology_doc import ontology_doc
 

@@ -70,7 +70,7 @@ TENURE = """
     ("2025-01-01", "2024-01-01", True),
     ("2025-06", "2025-05-31", True),
     ("2025-06", "2025", False),  # the same year, as far as both say
-    ("2012-05-07", "Monday", False),  # relative: checked once resolved
+    ("2012-05-07", "Monday", False),  # relative: not compared
 ])
 def test_a_tenure_cannot_end_before_it_starts(start: str, end: str, refused: bool) -> None:
     text = GOOD + TENURE + f"    start: {start}\n    end: {end}\n"

@@ -138,8 +138,11 @@ def test_conditional_requests(server) -> None:
     assert requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 6 .",
                         headers={**turtle, "If-Match": '"not-it"'}).status_code == 412
     assert fetch(server, graph).headers["ETag"] == current.headers["ETag"]
+    # If-Match compares strongly (RFC 9110 13.1.1): the weak form of the tag does not match.
     assert requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 5 .",
-                        headers={**turtle, "If-Match": "W/" + current.headers["ETag"]}).status_code == 204
+                        headers={**turtle, "If-Match": "W/" + current.headers["ETag"]}).status_code == 412
+    assert requests.put(server.store, params={"graph": graph}, data="<http://a> <http://b> 5 .",
+                        headers={**turtle, "If-Match": current.headers["ETag"]}).status_code == 204
 
 
 def test_post_to_the_store_itself_creates_a_new_graph(server) -> None:
@@ -156,16 +159,22 @@ def test_post_to_the_store_itself_creates_a_new_graph(server) -> None:
 
 def test_a_multipart_upload_merges_its_files(server) -> None:
     graph = "http://example.org/graphs/uploaded"
-    files = {
-        "first": ("a.ttl", b"<http://example.org/u> <http://example.org/p> 1 .", "text/turtle"),
+    # Two files under one field name, as `curl -F file=@a.ttl -F file=@b.nt` sends them.
+    files = [
+        ("file", ("a.ttl", b"<http://example.org/u> <http://example.org/p> 1 .", "text/turtle")),
         # curl -F sends a file as octet-stream: its extension says what it is.
-        "second": ("b.nt", b'<http://example.org/u> <http://example.org/p> "2" .\n',
-                   "application/octet-stream"),
-    }
+        ("file", ("b.nt", b'<http://example.org/u> <http://example.org/p> "2" .\n',
+                  "application/octet-stream")),
+    ]
     response = requests.post(server.store, params={"graph": graph}, files=files, headers=AUTH)
     assert response.status_code == 201, response.text
     content = rdflib.Graph().parse(data=fetch(server, graph).content, format="turtle")
     assert set(content.objects()) == {rdflib.Literal(1), rdflib.Literal("2")}
+    # Text fields only: no document, so nothing is replaced by an empty graph.
+    no_files = requests.put(server.store, params={"graph": graph}, headers=AUTH,
+                            files={"data": (None, "<http://example.org/u> <http://example.org/p> 3 .")})
+    assert no_files.status_code == 400
+    assert len(rdflib.Graph().parse(data=fetch(server, graph).content, format="turtle")) == 2
     unreadable = requests.post(server.store, params={"graph": graph}, headers=AUTH,
                                files={"x": ("notes.txt", b"hello", "application/octet-stream")})
     assert unreadable.status_code == 415 and "notes.txt" in unreadable.text

@@ -225,6 +225,12 @@ def test_a_graph_iri_is_a_page_for_people_and_its_contents_for_machines(site):
     assert machine.status_code == 303 and "/store?graph=" in machine.headers["Location"]
 
 
+@pytest.mark.parametrize("path", ["id/person/a%20b", "id/person/a%20b.ttl", "graph/a%20b", "id/ingestion/x%7Cy"])
+def test_a_path_that_is_no_iri_is_a_404(site, path):
+    response = requests.get(f"{site.url}/{path}", headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=30)
+    assert response.status_code == 404
+
+
 def test_ingestion_activity_has_a_page(site):
     ingestion = BASE + "id/ingestion/article-001"
     response = requests.get(local(site, ingestion), headers={"Accept": "text/turtle"}, timeout=30)

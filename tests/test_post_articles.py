@@ -68,3 +68,11 @@ def test_deleting_an_article_graph_takes_what_was_derived_from_it(server) -> Non
     assert not asks(server, f"ASK {{ GRAPH <{graph}/inferred> {{ ?s ?p ?o }} }}")
     assert not asks(server, f"ASK {{ GRAPH ?meta {{ <{graph}> ?p ?o }} }}")
     assert not asks(server, f"ASK {{ GRAPH ?meta {{ <{graph}/inferred> ?p ?o }} }}")
+    # Ingested again with a new title, the article has that title alone.
+    corrected = facts.replace("title: A test article", "title: A corrected article")
+    assert requests.post(server.url + "/articles", data=corrected, headers={**YAML, **AUTH},
+                         timeout=30).status_code == 201
+    titles = requests.get(server.sparql, params={"query": (
+        "SELECT ?t { <https://w3id.org/newsgraph/id/article/test-delete> "
+        "<http://schema.org/headline> ?t }")}, timeout=30).json()["results"]["bindings"]
+    assert [t["t"]["value"] for t in titles] == ["A corrected article"]

@@ -200,6 +200,8 @@ def test_names_that_spell_using_or_with_are_not_clauses(update: str) -> None:
     ("SELECT ?from WHERE { ?from ?p ?o }", False),
     ("PREFIX from: <http://f#> SELECT * WHERE { ?s from:x ?o }", False),
     ('SELECT * WHERE { ?s ?p "FROM <x>" } # FROM <y>', False),
+    ("PREFIX ex: <http://e/> SELECT * { ?s ex:date.from ?o }", False),
+    ('SELECT * { ?s ?p "x"@from }', False),
 ])
 def test_dataset_clauses_are_found(query: str, expected: bool) -> None:
     assert has_dataset_clause(query) is expected
