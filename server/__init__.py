@@ -66,9 +66,10 @@ def create_app(settings: Settings | None = None, *, store: AnyStore | None = Non
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(graph_store.blueprint)
-    from server import pages  # linked-data pages: entities, search, ontology, VoID
+    from server import ontology_pages, pages  # linked-data pages: entities, search, VoID
 
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(ontology_pages.blueprint)
     from server import articles  # POST /articles: facts files over HTTP
 
     app.register_blueprint(articles.blueprint)

@@ -2,8 +2,8 @@
 
 Cool URIs, 303 style: a thing's IRI (/id/{kind}/{slug}) answers 303 See Other to a document
 URL chosen by negotiation (/id/{kind}/{slug}.html, .ttl, .jsonld, .nt, .rdf); each RDF
-document says `<document> foaf:primaryTopic <thing>`. The ontology is a hash namespace, so
-/ontology answers by negotiation directly. README.md, section "Linked data", says why.
+document says `<document> foaf:primaryTopic <thing>`. The ontology has its own module
+(server.ontology_pages). README.md, section "Linked data", says why.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from flask import (
     send_file,
 )
 from markupsafe import Markup, escape
-from rdflib import OWL, URIRef
 
 from kg import describe as kd
 from kg import formats
@@ -49,7 +48,6 @@ DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
     f for name in ("turtle", "jsonld", "ntriples", "rdfxml") if (f := formats.by_name(name)) is not None
 )
 HTML_EXT = "html"
-RDFLIB_NAMES = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
 _DOC_EXT = re.compile(r"^(?P<slug>.+?)\.(?P<ext>html|ttl|jsonld|nt|rdf)$")
 _SEARCH = SearchCache()
 _DUMPS: dict[int, DumpCache] = {}
@@ -127,7 +125,8 @@ def _helpers() -> dict[str, Any]:
 # --- documents of one resource
 
 
-def _negotiate_document() -> Format | str:
+def negotiate_document() -> Format | str:
+    """The document format (or text/html) a request for a resource asks for; 406 if none."""
     return negotiation.choose(
         DOCUMENT_FORMATS, request.headers.get("Accept"), request.args.get("format"),
         extra=(negotiation.HTML,),
@@ -139,11 +138,11 @@ def _rdf_response(triples: Sequence[ox.Triple], fmt: Format, status: int = 200) 
     return Response(body, status=status, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
-def _not_found(what: str, chosen: Format | str | None = None) -> Response:
+def not_found(what: str, chosen: Format | str | None = None) -> Response:
     """404 as an HTML page or an empty RDF document, by Accept."""
     if chosen is None:
         try:
-            chosen = _negotiate_document()
+            chosen = negotiate_document()
         except negotiation.NotAcceptable:
             chosen = negotiation.HTML
     if isinstance(chosen, Format):
@@ -157,14 +156,14 @@ def resource(kind: str, slug: str) -> Response:
     """A thing IRI (303 to a document) or one of its documents (.html, .ttl, …)."""
     match = _DOC_EXT.match(slug)
     if kind not in KINDS and kind not in ACTIVITY_KINDS:
-        return _not_found(f"There is no kind of resource called “{kind}”.")
+        return not_found(f"There is no kind of resource called “{kind}”.")
     iri = f"{iris().base}id/{kind}/{match['slug'] if match else slug}"
     if not is_absolute_iri(iri):  # a space or "|" in the path: no IRI we mint, so no resource
-        return _not_found(f"{iri} is not an IRI this graph could hold.")
+        return not_found(f"{iri} is not an IRI this graph could hold.")
     if match is None:
-        chosen = _negotiate_document()
+        chosen = negotiate_document()
         if not kd.has_statements(state().store, iri):
-            return _not_found(f"The graph knows nothing about {iri}.", chosen)
+            return not_found(f"The graph knows nothing about {iri}.", chosen)
         ext = HTML_EXT if isinstance(chosen, str) else chosen.extension
         response = redirect(_document_url(kind, slug, ext), code=303)
         response.headers["Vary"] = "Accept"
@@ -172,7 +171,7 @@ def resource(kind: str, slug: str) -> Response:
     fmt = None if match["ext"] == HTML_EXT else formats.by_name(match["ext"])
     desc = kd.describe(state().store, iris(), iri)
     if not desc.exists:
-        return _not_found(f"The graph knows nothing about {iri}.", fmt or negotiation.HTML)
+        return not_found(f"The graph knows nothing about {iri}.", fmt or negotiation.HTML)
     if fmt is not None:
         return _rdf_response(kd.description_triples(desc, request.base_url), fmt)
     base = _document_url(kind, match["slug"])
@@ -236,9 +235,9 @@ def graph(rest: str) -> Response:
     """A named graph IRI: its contents through the Graph Store Protocol."""
     iri = iris().base + "graph/" + rest
     if not is_absolute_iri(iri) or not state().store.has_graph(iri):
-        return _not_found(f"There is no graph {iri}.")
+        return not_found(f"There is no graph {iri}.")
     contents = f"{request.host_url}store?graph={quote(iri, safe='')}"
-    if _negotiate_document() == negotiation.HTML:
+    if negotiate_document() == negotiation.HTML:
         # People get a page on the graph (its provenance, what links to it) with its contents
         # a click away; RDF clients go straight to the contents.
         documents = [(f, f"{contents}&format={f.extension}") for f in DOCUMENT_FORMATS]
@@ -308,85 +307,13 @@ def search() -> Response | str:
     return render_template("search.html", title=f"Search: {q}" if q else "Search", q=q, hits=hits)
 
 
-# --- ontology
-
-
-@blueprint.route("/ontology/<version>")
-def ontology_version(version: str) -> Response:
-    """The ontology's owl:versionIRI: the ontology itself while that version is the current one."""
-    from kg.ontology import ONTOLOGY_IRI, ontology_graph
-
-    current = ontology_graph().value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)
-    if current is None or str(current) != f"{ONTOLOGY_IRI}/{version}":
-        return _not_found(f"There is no version {version} of the ontology here; "
-                          f"{ONTOLOGY_IRI} is the current one.")
-    return ontology()
-
-
-@blueprint.route("/shapes")
-@blueprint.route("/shapes.<ext>")
-def shapes(ext: str | None = None) -> Response:
-    """The SHACL shapes the data is checked against, in RDF (the ontology's rdfs:seeAlso)."""
-    from kg.ontology import shapes_graph
-
-    if ext is None:
-        chosen = negotiation.choose(DOCUMENT_FORMATS, request.headers.get("Accept"),
-                                    request.args.get("format"))
-        assert isinstance(chosen, Format)
-    else:
-        chosen = _document_format(ext)
-    data = shapes_graph().serialize(format=RDFLIB_NAMES[chosen.name], encoding="utf-8")
-    return Response(data, content_type=chosen.content_type, headers={"Vary": "Accept"})
-
-
-def _document_format(ext: str) -> Format:
-    """The document format of a file extension (.ttl, .jsonld…); 404 for any other."""
-    found = formats.by_name(ext)
-    if found is None or found not in DOCUMENT_FORMATS:
-        abort(404)
-    return found
-
-
-@blueprint.route("/ontology")
-@blueprint.route("/ontology.<ext>")
-def ontology(ext: str | None = None) -> Response:
-    """The ontology: documentation for people, Turtle (and other RDF) for machines."""
-    from kg.ontology import ONTOLOGY_FILE, ontology_graph
-
-    if ext is None:
-        chosen = _negotiate_document()
-    elif ext == HTML_EXT:
-        chosen = negotiation.HTML
-    else:
-        chosen = _document_format(ext)
-    headers = {"Vary": "Accept"}
-    if ext is None:  # negotiated: name the document that was chosen (RFC 9110 8.7)
-        extension = chosen.extension if isinstance(chosen, Format) else HTML_EXT
-        headers["Content-Location"] = f"{request.host_url}ontology.{extension}"
-    if isinstance(chosen, Format):
-        if chosen.name == "turtle":
-            # The source file keeps its comments and layout; an installed copy may lack it.
-            source = Path(__file__).resolve().parent.parent / "ontology" / ONTOLOGY_FILE
-            data = (source.read_bytes() if source.exists()
-                    else ontology_graph().serialize(format="turtle", encoding="utf-8"))
-        else:
-            data = ontology_graph().serialize(format=RDFLIB_NAMES[chosen.name], encoding="utf-8")
-        return Response(data, content_type=chosen.content_type, headers=headers)
-    from server.ontology_doc import ontology_doc
-
-    documents = [(f, f"{request.host_url}ontology.{f.extension}") for f in DOCUMENT_FORMATS]
-    html = render_template("ontology.html", title="Newsgraph ontology", doc=ontology_doc(ontology_graph()),
-                           documents=documents)
-    return Response(html, content_type="text/html; charset=utf-8", headers=headers)
-
-
 # --- machines: VoID and dumps
 
 
 @blueprint.route("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset (Turtle by default, HTML for a browser)."""
-    chosen = _negotiate_document()
+    chosen = negotiate_document()
     document = request.host_url + ".well-known/void"
     triples = void_triples(state().store, iris(), document=document, endpoint=request.host_url + "sparql",
                            dump=request.host_url + "dumps/" + DUMP_NAME)
