@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from server.answers import error_answer
+from server.fast_path import STATUS_LINES, WsgiApp
 from server.protocol import PayloadTooLarge
-
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class BodyLimit:
@@ -35,7 +34,7 @@ class BodyLimit:
                 f"the request body is longer than {self._limit} bytes (the server's "
                 "max_request_bytes); nothing was read or written"
             ))
-            start_response("413 Request Entity Too Large", answer.headers + self._extra)
+            start_response(STATUS_LINES[answer.status], answer.headers + self._extra)
             return answer.body
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-_REASONS = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
 
 
 class QueryFastPath:
@@ -52,7 +52,7 @@ class QueryFastPath:
         answer = self._answer(environ)
         if answer is None:
             return self.app(environ, start_response)
-        start_response(_REASONS[answer.status], answer.headers + self._extra)
+        start_response(STATUS_LINES[answer.status], answer.headers + self._extra)
         return answer.body
 
     def _answer(self, environ: dict[str, Any]) -> Answer | None:
