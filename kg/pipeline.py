@@ -245,7 +245,9 @@ def remove_graph(store: Store, iris: Iris, graph: str) -> None:
     would go on typing and describing facts that are gone.
     """
     query = f"SELECT ?d {{ GRAPH <{iris.meta_graph}> {{ ?d <{NG.inferredFrom}> <{graph}> }} }}"
-    derived = {iris.inferred_graph(graph), *(row["d"].value for row in store.select(query))}
+    derived = {row["d"].value for row in store.select(query)}
+    if graph.startswith(iris.base):  # ours: its /inferred graph is ours too, recorded or not
+        derived.add(iris.inferred_graph(graph))
     graphs = [graph, *sorted(g for g in derived if store.has_graph(g))]
     store.write(replace=dict.fromkeys(graphs, []), clear_subjects={iris.meta_graph: graphs})
 

@@ -180,6 +180,15 @@ def test_a_multipart_upload_merges_its_files(server) -> None:
     assert unreadable.status_code == 415 and "notes.txt" in unreadable.text
 
 
+def test_deleting_someone_else_s_graph_leaves_its_namesake_alone(server) -> None:
+    graph = "http://example.org/graphs/theirs"
+    for name in (graph, graph + "/inferred"):  # not ours: the two are unrelated
+        assert requests.put(server.store, params={"graph": name}, data="<http://a> <http://b> 1 .",
+                            headers={**AUTH, "Content-Type": "text/turtle"}).status_code == 201
+    assert requests.delete(server.store, params={"graph": graph}, headers=AUTH).status_code == 204
+    assert fetch(server, graph + "/inferred").status_code == 200
+
+
 def test_the_whole_dataset_says_it_varies_with_accept(server) -> None:
     assert requests.get(server.store, headers={"Accept": "application/trig"}).headers["Vary"] == "Accept"
 
