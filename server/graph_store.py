@@ -160,12 +160,15 @@ def put_graph() -> Response:
 
 @blueprint.route("/store", methods=["POST"])
 def post_graph() -> Response:
-    """Add the request body's triples to a graph: 201 when it is new, 204 otherwise."""
+    """Add the request body's triples to a graph: 201 when it is new, 204 otherwise.
+
+    A POST to the Graph Store itself (no ?graph, no ?default) makes a new graph with an IRI
+    we choose, and answers 201 with that IRI in Location (GSP 5.5).
+    """
     ng = state()
     require_writer(ng.settings, request.headers.get("Authorization"))
-    if parse_graph_target(request.args.to_dict(flat=False)) is None:
-        return _post_new_graph()
-    target = _target()
+    new = parse_graph_target(request.args.to_dict(flat=False)) is None
+    target = GraphTarget(Iris(ng.settings.base_iri).new_store_graph()) if new else _target()
     quads = _body_quads(target)
 
     def add(store: AnyStore) -> bool:
@@ -176,16 +179,10 @@ def post_graph() -> Response:
             store.create_graph(target.graph)  # an empty body still makes the graph exist
         return existed
 
-    return Response(status=204 if _write(target, add) else 201)
-
-
-def _post_new_graph() -> Response:
-    """POST to the Graph Store itself: a new graph with an IRI we choose, 201 with its Location."""
-    target = GraphTarget(Iris(state().settings.base_iri).new_store_graph())
-    quads = _body_quads(target)
-    _write(target, lambda store: store.add(quads) if quads else store.create_graph(target.graph))
-    # The new graph's IRI, as the Graph Store Protocol (5.5) asks; ?graph=<it> reaches it here.
-    return Response(status=201, headers={"Location": target.graph})
+    existed = _write(target, add)
+    if new:
+        return Response(status=201, headers={"Location": str(target.graph)})
+    return Response(status=204 if existed else 201)
 
 
 @blueprint.route("/store", methods=["DELETE"])
