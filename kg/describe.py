@@ -7,6 +7,7 @@ can say which article reported it (graph -> article through the IRI scheme and t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -78,8 +79,7 @@ class Description:
     iri: str
     outgoing: list[Statement] = field(default_factory=list)
     incoming: list[Statement] = field(default_factory=list)
-    labels: dict[str, str] = field(default_factory=dict)
-    label_literals: dict[str, ox.Literal] = field(default_factory=dict)  # as stored, for RDF
+    label_literals: dict[str, ox.Literal] = field(default_factory=dict)  # as stored
     fragments: dict[str, list[Statement]] = field(default_factory=dict)  # of its iri#… parts
     sources: dict[str, Source] = field(default_factory=dict)
     incoming_truncated: bool = False
@@ -87,6 +87,11 @@ class Description:
     @property
     def exists(self) -> bool:
         return bool(self.outgoing or self.incoming)
+
+    @functools.cached_property
+    def labels(self) -> dict[str, str]:
+        """The text of each label_literals entry."""
+        return {iri: literal.value for iri, literal in self.label_literals.items()}
 
     def label(self, iri: str) -> str:
         """The English label of an IRI we know, else a readable tail of the IRI."""
@@ -157,10 +162,6 @@ def describe(store: Store, iris: Iris, iri: str) -> Description:
     """Every statement with iri as subject or object, in which graphs, plus labels and sources."""
     target = ox.NamedNode(iri)
     desc = Description(iri)
-    outgoing: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
-    for q in store.quads(subject=iri):
-        if isinstance(q.graph_name, ox.NamedNode):
-            outgoing.setdefault((q.predicate.value, q.object), []).append(q.graph_name.value)
     incoming: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
     for n, q in enumerate(store.quads(obj=target)):
         if n >= MAX_INCOMING:
@@ -168,7 +169,7 @@ def describe(store: Store, iris: Iris, iri: str) -> Description:
             break
         if isinstance(q.graph_name, ox.NamedNode):
             incoming.setdefault((q.predicate.value, q.subject), []).append(q.graph_name.value)
-    desc.outgoing = [Statement(p, v, tuple(sorted(g))) for (p, v), g in outgoing.items()]
+    desc.outgoing = outgoing_statements(store, iri)
     desc.incoming = [Statement(p, v, tuple(sorted(g))) for (p, v), g in incoming.items()]
     desc.fragments = _fragments(store, iri, desc.incoming)
     linked = {iri}
@@ -177,7 +178,6 @@ def describe(store: Store, iris: Iris, iri: str) -> Description:
         if isinstance(s.value, ox.NamedNode):
             linked.add(s.value.value)
     desc.label_literals = label_literals(store, linked)
-    desc.labels = {iri: literal.value for iri, literal in desc.label_literals.items()}
     graphs = {g for s in (*desc.outgoing, *desc.incoming) for g in s.graphs}
     desc.sources = sources(store, iris, graphs)
     return desc
@@ -199,14 +199,16 @@ def _fragments(store: Store, iri: str, incoming: list[Statement]) -> dict[str, l
     """
     parts = sorted({s.value.value for s in incoming
                     if isinstance(s.value, ox.NamedNode) and s.value.value.startswith(iri + "#")})
-    found: dict[str, list[Statement]] = {}
-    for part in parts:
-        statements: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
-        for q in store.quads(subject=part):
-            if isinstance(q.graph_name, ox.NamedNode):
-                statements.setdefault((q.predicate.value, q.object), []).append(q.graph_name.value)
-        found[part] = [Statement(p, v, tuple(sorted(g))) for (p, v), g in statements.items()]
-    return found
+    return {part: outgoing_statements(store, part) for part in parts}
+
+
+def outgoing_statements(store: Store, iri: str) -> list[Statement]:
+    """The statements with iri as subject, each with the named graphs that hold it."""
+    found: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
+    for q in store.quads(subject=iri):
+        if isinstance(q.graph_name, ox.NamedNode):
+            found.setdefault((q.predicate.value, q.object), []).append(q.graph_name.value)
+    return [Statement(p, v, tuple(sorted(g))) for (p, v), g in found.items()]
 
 
 def label_literals(store: Store, iri_list: Iterable[str]) -> dict[str, ox.Literal]:
@@ -321,14 +323,9 @@ def timeline(store: Store, iris: Iris, iri: str) -> list[TimelineEntry]:
 
 def describe_light(store: Store, iri: str) -> Description:
     """Only the outgoing statements of iri and labels of what they link (for lists)."""
-    desc = Description(iri)
-    found: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
-    for q in store.quads(subject=iri):
-        if isinstance(q.graph_name, ox.NamedNode):
-            found.setdefault((q.predicate.value, q.object), []).append(q.graph_name.value)
-    desc.outgoing = [Statement(p, v, tuple(sorted(g))) for (p, v), g in found.items()]
+    desc = Description(iri, outgoing_statements(store, iri))
     linked = {iri} | {s.value.value for s in desc.outgoing if isinstance(s.value, ox.NamedNode)}
-    desc.labels = labels(store, linked)
+    desc.label_literals = label_literals(store, linked)
     return desc
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from kg.query import QueryResult
 from server import description, negotiation, state
-from server.answers import query_answer, query_job, result_answer
+from server.answers import query_answer, query_job
 from server.auth import require_writer
 from server.errors import as_response
 from server.protocol import (
@@ -27,33 +26,27 @@ def sparql() -> Response:
     is_form = media_type_of(request.content_type) == FORM
     # Our own reading of the parameters, the fast path's: werkzeug's would replace bytes
     # that are not UTF-8 instead of refusing them.
+    args = parse_query_string(request.environ.get("QUERY_STRING", ""))
+    form = parse_query_string(request.get_data().decode("latin-1")) if is_form else {}
     parsed = parse_sparql_request(
-        request.method,
-        request.content_type,
-        parse_query_string(request.environ.get("QUERY_STRING", "")),
-        parse_query_string(request.get_data().decode("latin-1")) if is_form else {},
+        request.method, request.content_type, args, form,
         b"" if is_form or request.method != "POST" else request.get_data(),
     )
     if parsed is None:
         return service_description()
     if isinstance(parsed, UpdateRequest):
         return update(parsed)
-    return query(parsed)
+    return query(parsed, (args.get("format") or form.get("format") or [None])[0])  # as the fast path
 
 
-def query(parsed: QueryRequest) -> Response:
+def query(parsed: QueryRequest, format_param: str | None) -> Response:
     """Run a query and stream its results, or answer 304 when the client has them."""
     ng = state()
-    job = query_job(parsed, ng.settings, request.headers.get("Accept"), request.values.get("format"))
+    job = query_job(parsed, ng.settings, request.headers.get("Accept"), format_param)
     return as_response(query_answer(
         ng.engine, job, method=request.method,
         if_none_match=request.headers.get("If-None-Match"),
     ))
-
-
-def result_response(result: QueryResult) -> Response:
-    """A response for a query result (an empty body for HEAD, same headers)."""
-    return as_response(result_answer(result, head=request.method == "HEAD"))
 
 
 def update(parsed: UpdateRequest) -> Response:
