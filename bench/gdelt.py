@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from kg.config import Settings
-from kg.gdelt_ingest import GdeltImporter, GdeltSummary
-from kg.iris import Iris
+from kg.ingest.gdelt_quads import GdeltImporter, GdeltSummary
+from kg.model.iris import Iris
 from kg.store import Store
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "gdelt"

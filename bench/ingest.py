@@ -16,12 +16,12 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from synthetic import write_synthetic_articles
 
 from kg.config import Settings
-from kg.iris import Iris
-from kg.pipeline import Ingestor
+from kg.ingest.writer import Ingestor
+from kg.model.iris import Iris
 from kg.store import Store
-from kg.synthetic import write_synthetic_articles
 
 
 def main() -> None:

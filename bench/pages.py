@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.endpoint import _free_port, _media_type, _select, _wait  # noqa: E402
-from kg.bootstrap import load_reference  # noqa: E402
 from kg.config import Settings  # noqa: E402
-from kg.iris import Iris  # noqa: E402
+from kg.ingest.bootstrap import load_reference  # noqa: E402
+from kg.model.iris import Iris  # noqa: E402
 from kg.store import Store  # noqa: E402
 
 

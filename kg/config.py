@@ -79,6 +79,20 @@ class Settings:
         "Load the ontology, reference data and bundled seed articles into an empty store "
         "on first use.",
     )
+    llm_url: str = _setting(
+        "",
+        "OpenAI-compatible chat endpoint for `kg extract --engine llm` (llama.cpp, Ollama, "
+        "vLLM): a base URL such as http://127.0.0.1:8080, or the full .../chat/completions URL.",
+    )
+    llm_model: str = _setting(
+        "", "Model name sent to the LLM endpoint (empty: none sent, for servers with one model)."
+    )
+    llm_api_key: str = _setting(
+        "", "API key sent to the LLM endpoint as a bearer token (empty: none sent)."
+    )
+    llm_timeout: float = _setting(
+        120.0, "Seconds the LLM endpoint may take to answer for one article."
+    )
 
     @property
     def is_memory_store(self) -> bool:

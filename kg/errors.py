@@ -1,4 +1,4 @@
-"""The KgError family: messages a user can act on. No HTTP codes here (server/errors.py maps them)."""
+"""The KgError family: messages a user can act on. No HTTP codes here (server/http/errors.py maps them)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,14 @@ class QueryEvaluationError(KgError):
     """A query parsed but failed while it ran (e.g. a SERVICE call failed)."""
 
 
+class ServiceError(QueryEvaluationError):
+    """A SERVICE call failed (the remote endpoint is down, slow or answered an error)."""
+
+
+class EngineCrashError(QueryEvaluationError):
+    """The query engine stopped on this query without an answer."""
+
+
 class ServiceNotAllowedError(KgError):
     """A SERVICE target is not on the allowlist."""
 
@@ -55,3 +63,7 @@ class ResolutionError(KgError):
 
 class RdfFormatError(KgError):
     """An RDF document does not parse, or its format is unknown."""
+
+
+class ExtractionError(KgError):
+    """An article's text cannot be read into facts (empty, binary, not UTF-8, too large, engine failure)."""

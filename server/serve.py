@@ -11,7 +11,7 @@ from typing import Any
 from kg.config import Settings, env_name
 
 # One HTTP process: it owns the read-write store (an on-disk store admits one writer
-# process), while queries run in kg.query's worker processes, which use the other cores.
+# process), while queries run in kg.query.engine's worker processes, which use the other cores.
 THREADS = 16
 
 
@@ -26,7 +26,7 @@ def _open_app(settings: Settings) -> Any:
 
 def _bootstrap(store: Any, settings: Settings) -> None:
     """Load the demo data into an empty store (when settings.autoload is on)."""
-    from kg import bootstrap
+    from kg.ingest import bootstrap
 
     bootstrap.ensure_initialized(store, settings)
 

@@ -33,7 +33,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def seeded_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An on-disk store initialised once with the ontology, reference data and seed articles."""
-    from kg.bootstrap import initialize
+    from kg.ingest.bootstrap import initialize
     from kg.store import Store
 
     path = tmp_path_factory.mktemp("seeded") / "store"

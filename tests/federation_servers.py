@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -21,9 +21,10 @@ STANDIN_DATA = Path(__file__).resolve().parent / "data" / "wikidata-standin"
 @contextmanager
 def wikidata_standin(folder: Path) -> Iterator[str]:
     """`oxigraph serve` in memory, loaded with the stand-in extract; yields its query URL."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        raise RuntimeError("the oxigraph command is missing: pip install -e '.[test]'")
+    # Beside the running interpreter, so that a venv need not be activated (not PATH).
+    binary = Path(sys.executable).parent / "oxigraph"
+    if not binary.exists():
+        raise RuntimeError(f"{binary} is missing: pip install -e '.[test]'")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = folder / "standin.log"

@@ -8,9 +8,9 @@ import pytest
 from conftest import SHARED
 from rdflib import Literal
 
-from kg import ontology
-from kg.cameo import CLASS_BY_CODE, ROOT_LABELS, classify
-from kg.vocab import NG
+from kg.ingest.cameo import CLASS_BY_CODE, ROOT_LABELS, classify
+from kg.model import ontology
+from kg.model.vocab import NG
 
 LOOKUP = SHARED / "data" / "cameo" / "gdelt_lookup_cameo_eventcodes.tsv"
 ROOTS = [f"{n:02d}" for n in range(1, 21)]

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.bootstrap import ensure_initialized
+from bench.synthetic import write_synthetic_articles
 from kg.config import Settings
-from kg.iris import Iris
-from kg.pipeline import Ingestor
+from kg.ingest.bootstrap import ensure_initialized
+from kg.ingest.writer import Ingestor
+from kg.model.iris import Iris
+from kg.model.vocab import NG
 from kg.store import Store
-from kg.synthetic import write_synthetic_articles
-from kg.vocab import NG
 
 BASE = "https://w3id.org/newsgraph/"
 

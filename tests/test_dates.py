@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kg.dates import parse_date
+from kg.model.dates import parse_date
 
 MONDAY = dt.date(2025, 6, 23)
 

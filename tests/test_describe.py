@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.describe import MAX_INCOMING, RDFS_COMMENT, describe, description_triples
-from kg.iris import Iris
+from kg.model.iris import Iris
+from kg.publish.describe import MAX_INCOMING, RDFS_COMMENT, describe, description_triples
 from kg.store import Store
 
 BASE = "https://example.org/"

@@ -9,9 +9,9 @@ from conftest import MEETING_FACTS
 
 from kg.config import Settings
 from kg.errors import FactsError
-from kg.iris import Iris
-from kg.pipeline import Ingestor
-from kg.sources.facts_yaml import parse_facts
+from kg.ingest.sources.facts_yaml import parse_facts
+from kg.ingest.writer import Ingestor
+from kg.model.iris import Iris
 from kg.store import Store
 
 GOOD = MEETING_FACTS

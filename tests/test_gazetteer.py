@@ -10,9 +10,9 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Store
 
 from kg.errors import ResolutionError
-from kg.gazetteer import Entity, Gazetteer, normalize, read_states
-from kg.iris import Iris
-from kg.vocab import NG, sparql_prefixes
+from kg.ingest.gazetteer import Entity, Gazetteer, normalize, read_states
+from kg.model.iris import Iris
+from kg.model.vocab import NG, sparql_prefixes
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 COUNTRIES = SHARED / "data" / "countries" / "countries_iso_wikidata.csv"

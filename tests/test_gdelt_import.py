@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import SHARED
 
-from kg.gdelt_ingest import GdeltImporter, GdeltSummary
-from kg.iris import Iris
+from kg.ingest.gdelt_quads import GdeltImporter, GdeltSummary
+from kg.model.iris import Iris
+from kg.model.vocab import NG
 from kg.store import Store
-from kg.vocab import NG
 
 GDELT = SHARED / "data" / "gdelt"
 SAMPLES = sorted([*GDELT.glob("*.tsv"), *GDELT.glob("gdelt2_events_with_confidence_*.csv")])

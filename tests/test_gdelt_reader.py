@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SHARED
 
-from kg.sources.gdelt import GdeltEvent, GdeltMention, RowError, read_records
+from kg.ingest.sources.gdelt import GdeltEvent, GdeltMention, RowError, read_records
 
 GDELT = SHARED / "data" / "gdelt"
 V1 = GDELT / "gdelt1_events_sample_2016-07-28.tsv"

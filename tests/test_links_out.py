@@ -7,8 +7,8 @@ from collections import Counter
 
 from conftest import SHARED
 
-from kg.gazetteer import Gazetteer
-from kg.iris import Iris
+from kg.ingest.gazetteer import Gazetteer
+from kg.model.iris import Iris
 from kg.store import Store
 
 NG = "https://w3id.org/newsgraph/ontology#"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg import formats
-from server.negotiation import HTML, choose, for_kind
-from server.protocol import NotAcceptable
+from kg.model import formats
+from server.http.negotiation import HTML, choose, for_kind
+from server.http.protocol import NotAcceptable
 
 S, B, G = formats.SOLUTIONS, formats.BOOLEAN, formats.GRAPH
 

@@ -1,9 +1,9 @@
-"""kg.ontology.superclasses gives each class all its named superclasses, transitively."""
+"""kg.model.ontology.superclasses gives each class all its named superclasses, transitively."""
 
 from __future__ import annotations
 
-from kg import ontology
-from kg.vocab import NG
+from kg.model import ontology
+from kg.model.vocab import NG
 
 
 def test_meeting_is_a_diplomatic_event_and_an_event() -> None:

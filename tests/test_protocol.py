@@ -8,15 +8,15 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 
 from kg.errors import QuerySyntaxError
-from kg.federation import service_clauses
-from kg.sparql_text import (
+from kg.model.sparql_text import (
     check_nesting,
     has_dataset_clause,
     looks_like_update,
     query_form,
     with_using,
 )
-from server.protocol import (
+from kg.query.federation import service_clauses
+from server.http.protocol import (
     FORM,
     SPARQL_QUERY,
     SPARQL_UPDATE,

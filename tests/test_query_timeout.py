@@ -12,7 +12,7 @@ import pytest
 import requests
 from endpoint_server import running_server
 
-from kg import query_workers
+from kg.query import workers as query_workers
 
 LIMIT = 2.0
 # Seven unconstrained patterns over the test data: about 20^7 rows to count (hours).

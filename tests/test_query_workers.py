@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from kg.query import QueryJob
-from kg.query_workers import _job_fields
+from kg.query.engine import QueryJob
+from kg.query.workers import _job_fields
 
 
 def test_a_job_reaches_the_worker_whole() -> None:

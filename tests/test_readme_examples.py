@@ -9,7 +9,7 @@ import pytest
 from conftest import PROJECT_ROOT
 
 from kg.config import describe_settings
-from kg.query_output import write_result
+from kg.query.output import write_result
 from kg.store import Store
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ from pathlib import Path
 from conftest import MEETING_FACTS
 
 from kg.config import Settings
-from kg.iris import Iris
-from kg.pipeline import Ingestor
+from kg.ingest.writer import Ingestor
+from kg.model.iris import Iris
 from kg.store import Store
 
 FACTS = MEETING_FACTS

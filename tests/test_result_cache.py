@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 
 from kg.config import Settings
-from kg.query import InProcessEngine, QueryJob
+from kg.query.engine import InProcessEngine, QueryJob
 from kg.store import Store
 
 COUNT = QueryJob("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", (("solutions", "json"),))

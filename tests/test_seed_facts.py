@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kg.model.vocab import sparql_prefixes
 from kg.store import Store
-from kg.vocab import sparql_prefixes
 
 BASE = "https://w3id.org/newsgraph/"
 

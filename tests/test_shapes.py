@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from kg.validate import validate
+from kg.publish.validate import validate
 
 PREFIXES = """
 @prefix ng: <https://w3id.org/newsgraph/ontology#> .

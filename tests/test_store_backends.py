@@ -18,15 +18,16 @@ import test_seed_facts
 from conftest import MEETING_FACTS
 from virtuoso_server import VirtuosoUnavailable, running_virtuoso
 
-from kg.bootstrap import initialize
 from kg.config import Settings
 from kg.errors import QuerySyntaxError, RdfFormatError, StoreError
-from kg.formats import GRAPH, SOLUTIONS, by_name
-from kg.iris import Iris
-from kg.pipeline import Ingestor
-from kg.query import InProcessEngine, QueryJob, open_engine
-from kg.remote_store import GraphResult, RemoteStore
+from kg.ingest.bootstrap import initialize
+from kg.ingest.writer import Ingestor
+from kg.model.formats import GRAPH, SOLUTIONS, by_name
+from kg.model.iris import Iris
+from kg.query import open_engine
+from kg.query.engine import InProcessEngine, QueryJob
 from kg.store import Store, open_store
+from kg.store.remote import GraphResult, RemoteStore
 
 EX = "http://example.org/"
 G1, G2 = EX + "g1", EX + "g2"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from kg import ontology
-from kg.vocab import NG, NG_IRI
+from kg.model import ontology
+from kg.model.vocab import NG, NG_IRI
 
 DECLARATION_TYPES = {
     OWL.Class,

@@ -1,0 +1,311 @@
+"""The `kg` command: a thin shell over kg's functions, with real exit codes.
+
+Exit codes: 0 success; 1 the data is wrong (a facts file rejected, data does not conform);
+2 the command could not run (bad option, store locked, unreadable input).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.config import Settings
+from kg.errors import KgError
+from kg.model import formats
+from kg.model.iris import Iris
+from kg.store import AnyStore, open_configured_store
+
+
+class _Context:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._store: AnyStore | None = None
+
+    def store(self, *, autoload: bool = True) -> AnyStore:
+        if self._store is None:
+            self._store = open_configured_store(self.settings)
+            if autoload:
+                from kg.ingest.bootstrap import ensure_initialized
+
+                ensure_initialized(self._store, self.settings)
+        return self._store
+
+    def close(self) -> None:
+        # Dropping the last reference closes pyoxigraph's store and releases its lock.
+        self._store = None
+
+    @property
+    def iris(self) -> Iris:
+        return Iris(self.settings.base_iri)
+
+
+pass_context = click.make_pass_decorator(_Context)
+
+
+def _help(setting: str) -> str:
+    return Settings.__dataclass_fields__[setting].metadata["help"]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"kg: {message}", err=True)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    """Turns KgError into a message and exit code 2 instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KgError as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Group)
+@click.option("--store", envvar="NEWSGRAPH_STORE", help=_help("store"))
+@click.option("--update-url", envvar="NEWSGRAPH_UPDATE_URL", help=_help("update_url"))
+@click.option("--base-iri", envvar="NEWSGRAPH_BASE_IRI", help=_help("base_iri"))
+@click.version_option(package_name="newsgraph")
+@click.pass_context
+def main(ctx: click.Context, store: str | None, update_url: str | None, base_iri: str | None) -> None:
+    """Newsgraph: a knowledge graph of world affairs built from news articles."""
+    try:
+        settings = Settings.from_env(store=store, update_url=update_url, base_iri=base_iri)
+        Iris(settings.base_iri)
+    except KgError as exc:
+        _fail(str(exc))
+    ctx.obj = _Context(settings)
+
+
+@main.command()
+@pass_context
+def init(ctx: _Context) -> None:
+    """Load (or reload) the ontology, the reference data and the bundled seed articles."""
+    from kg.ingest.bootstrap import initialize
+
+    summary = initialize(ctx.store(autoload=False), ctx.settings)
+    click.echo(f"ontology, reference data and {summary.articles} seed article(s) loaded")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@pass_context
+def ingest(ctx: _Context, paths: tuple[Path, ...]) -> None:
+    """Ingest facts files (YAML), or every facts file below the given folders."""
+    from kg.ingest.writer import Ingestor, facts_files
+
+    files = facts_files(paths)
+    store = ctx.store()
+    started = time.perf_counter()
+    ingestor = Ingestor(store, ctx.iris)
+    if len(files) > 1:
+        with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
+            summary = ingestor.ingest_paths(files, on_file=lambda _path: bar.update(1))
+    else:
+        summary = ingestor.ingest_paths(files)
+    elapsed = time.perf_counter() - started
+    for error in summary.errors:
+        click.echo(error, err=True)
+    click.echo(
+        f"{summary.articles} article(s), {summary.facts} fact(s), {summary.triples} triple(s) "
+        f"in {elapsed:.2f} s; {len(summary.errors)} file(s) rejected"
+    )
+    if summary.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "query_file", type=click.File("r"), help="Read the query from a file ('-': stdin).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv", "tsv", "xml", "turtle", "ntriples"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@pass_context
+def query(ctx: _Context, sparql: str | None, query_file: Any, output_format: str) -> None:
+    """Run a SPARQL query over the union of all graphs."""
+    from kg.query.output import write_result
+
+    if (sparql is None) == (query_file is None):
+        _fail("give the query either as an argument or with --file")
+    from kg.query.federation import call_services
+
+    text = sparql if sparql is not None else query_file.read()
+    # The same SERVICE policy as the endpoint: allowlist, time limit, our User-Agent.
+    text = call_services(text, ctx.settings)
+    result = ctx.store().query(text, union_default_graph=ctx.settings.union_default_graph)
+    write_result(result, output_format, sys.stdout)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["nquads", "trig"]),
+    default="nquads",
+    show_default=True,
+)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+)
+@pass_context
+def export(ctx: _Context, output_format: str, output: Path | None) -> None:
+    """Write the whole dataset (every graph) to standard output or a file."""
+    fmt = formats.by_name(output_format)
+    assert fmt is not None
+    store = ctx.store()
+    if output is None:
+        store.dump(sys.stdout.buffer, fmt.media_type)
+        sys.stdout.buffer.flush()
+    else:
+        with output.open("wb") as stream:
+            store.dump(stream, fmt.media_type)
+
+
+@main.command()
+@pass_context
+def validate(ctx: _Context) -> None:
+    """Check the data against the SHACL shapes; exit 1 when it does not conform."""
+    from kg.publish.validate import validate_store
+
+    report = validate_store(ctx.store())
+    click.echo(report.text)
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@pass_context
+def stats(ctx: _Context) -> None:
+    """Counts: quads, graphs, articles, and instances by type."""
+    from kg.publish.stats import dataset_stats
+
+    figures = dataset_stats(ctx.store())
+    click.echo(f"quads     {figures.quads}")
+    click.echo(f"graphs    {figures.graphs}")
+    click.echo(f"articles  {figures.articles}")
+    click.echo("instances by type (asserted and inferred):")
+    width = max((len(name) for name, _ in figures.by_type), default=0)
+    for name, count in figures.by_type:
+        click.echo(f"  {name:<{width}}  {count}")
+
+
+@main.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--graph", help="Load triples into this named graph (default: the default graph).")
+@click.option(
+    "--format", "input_format", help="Format name or media type (default: from the file extension)."
+)
+@pass_context
+def load(ctx: _Context, files: tuple[Path, ...], graph: str | None, input_format: str | None) -> None:
+    """Bulk-load RDF files (N-Quads, TriG, Turtle, N-Triples, RDF/XML, JSON-LD)."""
+    store = ctx.store()
+    for path in files:
+        fmt = formats.lookup(input_format) if input_format else formats.by_name(_extension(path))
+        if fmt is None or fmt.rdf is None:
+            _fail(f"{path}: unknown RDF format; name it with --format (e.g. --format turtle)")
+        started = time.perf_counter()
+        before = len(store)
+        store.bulk_load(path, fmt.media_type, graph=graph)
+        store.flush()
+        added = len(store) - before
+        elapsed = time.perf_counter() - started
+        click.echo(f"{path}: {added} quad(s) in {elapsed:.2f} s ({added / max(elapsed, 1e-9):,.0f} quads/s)")
+
+
+def _extension(path: Path) -> str:
+    suffixes = [s.lstrip(".") for s in path.suffixes]
+    return suffixes[-1] if suffixes else ""
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import event feeds (GDELT) into the graph."""
+
+
+@import_group.command("gdelt")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--chunk-rows", type=click.IntRange(min=1), default=5000, show_default=True,
+    help="Rows per chunk: each chunk is written whole or not at all, and skipped when re-imported unchanged.",
+)
+@pass_context
+def import_gdelt(ctx: _Context, files: tuple[Path, ...], chunk_rows: int) -> None:
+    """Import GDELT 1.0/2.0 event exports and 2.0 mentions tables (.csv, .tsv or .zip)."""
+    from kg.ingest.gdelt_quads import GdeltImporter, count_lines, report_lines
+
+    importer = GdeltImporter(ctx.store(), ctx.iris, chunk_rows=chunk_rows)
+    started = time.perf_counter()
+    with click.progressbar(length=count_lines(files), label="importing", file=sys.stderr) as bar:
+        summary = importer.import_files(files, on_rows=bar.update)
+    errors, line = report_lines(summary, time.perf_counter() - started)
+    for error in errors:
+        click.echo(error, err=True)
+    click.echo(line)
+    if summary.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", help=_help("host"))
+@click.option("--port", type=int, help=_help("port"))
+@click.option("--write-token", envvar="NEWSGRAPH_WRITE_TOKEN", help=_help("write_token"))
+@click.option("--workers", type=int, help=_help("workers"))
+@click.option("--query-timeout", type=float, help=_help("query_timeout"))
+@click.option(
+    "--allow-service",
+    "allowed_services",
+    multiple=True,
+    help="URL prefix that SERVICE may call (repeatable; replaces NEWSGRAPH_ALLOWED_SERVICES).",
+)
+@pass_context
+def serve(ctx: _Context, allowed_services: tuple[str, ...], **options: Any) -> None:
+    """Serve the SPARQL endpoint and linked-data pages over HTTP."""
+    from server.serve import run  # the one door from kg into the web layer
+
+    settings = ctx.settings.with_overrides(allowed_services=allowed_services or None, **options)
+    ctx.store()  # initialise an empty store, then hand the folder over to the server
+    ctx.close()
+    run(settings)
+
+
+@main.command()
+@click.option(
+    "--endpoint", default="https://query.wikidata.org/sparql", show_default=True,
+    help="SPARQL endpoint to pull the facts from.",
+)
+@click.option(
+    "--property", "properties", multiple=True,
+    help="Wikidata property to pull, e.g. P36 (repeatable; default: capital, population, heads "
+    "of state and government, official language, currency).",
+)
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per request.")
+@pass_context
+def enrich(ctx: _Context, endpoint: str, properties: tuple[str, ...], timeout: float) -> None:
+    """Copy Wikidata facts about our linked entities into the graph {base}graph/enrichment/wikidata."""
+    from kg.ingest.enrich import PROPERTIES
+    from kg.ingest.enrich import enrich as run_enrich
+
+    summary = run_enrich(
+        ctx.store(), ctx.settings, endpoint=endpoint, properties=properties or tuple(PROPERTIES),
+        timeout=timeout,
+    )
+    click.echo(
+        f"{summary.triples} triple(s) about {summary.entities} linked entities from "
+        f"{summary.endpoint} in <{summary.graph}>"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,286 @@
+"""Facts files -> checked facts -> quads -> atomic writes into the store.
+
+The steps: read (kg.ingest.sources) -> map and check (kg.ingest.facts_quads) -> write (kg.store), in batches.
+A file that fails any check is reported and writes nothing; the others still load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
+
+from kg.errors import FactsError
+from kg.ingest.facts_quads import ArticleQuads, article_quads
+from kg.ingest.gazetteer import Gazetteer
+from kg.ingest.sources.facts_yaml import parse_facts, read_facts_file
+from kg.model.facts import ArticleFacts
+from kg.model.iris import Iris
+from kg.model.vocab import NG
+from kg.store import Store
+
+FACTS_SUFFIXES = (".yaml", ".yml")
+BATCH_ARTICLES = 100
+BULK_FROM_ARTICLES = 20  # smaller batches (one article over HTTP) stay in one transaction
+NQUADS = "application/n-quads"
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+PARALLEL_FROM_FILES = 64
+
+
+@dataclass
+class IngestSummary:
+    """What an ingestion run did: counts, and one error message per rejected file."""
+
+    articles: int = 0
+    facts: int = 0
+    triples: int = 0
+    errors: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    def add(self, article: EncodedArticle) -> None:
+        self.articles += 1
+        self.facts += article.fact_count
+        self.triples += article.triple_count
+        self.article_ids.append(article.article_id)
+
+
+def facts_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus every *.yaml / *.yml below the named folders, sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in FACTS_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+class Ingestor:
+    """Maps facts to quads for one store's IRI scheme and gazetteer, and writes them."""
+
+    def __init__(self, store: Store, iris: Iris, gazetteer: Gazetteer | None = None) -> None:
+        self.store = store
+        self.iris = iris
+        self.gazetteer = gazetteer or Gazetteer.bundled()
+
+    def map(self, facts: ArticleFacts, source_name: str, text_length: int | None = None) -> ArticleQuads:
+        """One article's quads. :raises FactsError: when a fact cannot be mapped."""
+        return article_quads(
+            facts,
+            iris=self.iris,
+            resolve=self.gazetteer.resolve,
+            source_name=source_name,
+            ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            text_length=text_length,
+        )
+
+    def map_file(self, path: Path) -> EncodedArticle:
+        """Read, check and map one facts file. :raises FactsError: naming file, fact and field."""
+        facts = read_facts_file(path)
+        return EncodedArticle.of(self.map(facts, str(path), _text_length(path, facts)))
+
+    def write(self, articles: list[EncodedArticle]) -> None:
+        """Write each article's graphs and metadata so that a crash leaves every article whole or absent.
+
+        A large batch of new articles takes the journalled path: their graphs go in with the
+        bulk loader (fast, not transactional), then their metadata in one transaction, which
+        marks them complete (bulk_write); drop_unfinished_writes undoes what a crash left.
+        Everything else is one transaction.
+        """
+        if not articles:
+            return
+        facts = b"".join(a.facts_nquads for a in articles)
+        meta = b"".join(a.meta_nquads for a in articles)
+        # Records of an article whose graphs were deleted may remain: they are replaced too.
+        subjects = [s for a in articles for s in a.meta_subjects]
+        graphs = [g for a in articles for g in a.graphs]
+        if len(articles) >= BULK_FROM_ARTICLES and not any(self.store.has_graph(g) for g in graphs):
+            bulk_write(self.store, self.iris, graphs, facts, meta, stale_subjects=subjects)
+            return
+        quads = list(parse_nquads(facts + meta))
+        replaced = set(graphs)
+        self.store.write(
+            replace={g: [q for q in quads if q.graph_name.value == g] for g in replaced},
+            clear_subjects={self.iris.meta_graph: subjects},
+            insert=[q for q in quads if q.graph_name.value not in replaced],
+        )
+
+    def ingest_text(self, text: str, name: str) -> ArticleQuads:
+        """Check and write one facts document given as text (e.g. from an HTTP request).
+
+        :raises FactsError: when it is malformed; nothing is written then.
+        """
+        article = self.map(parse_facts(text, name), name)
+        self.write([EncodedArticle.of(article)])
+        return article
+
+    def ingest_paths(
+        self,
+        paths: Iterable[str | Path],
+        on_file: Callable[[Path], None] | None = None,
+        *,
+        processes: int | None = None,
+    ) -> IngestSummary:
+        """Ingest every facts file under ``paths``; bad files are reported in the summary.
+
+        Many files are read and mapped by a pool of processes while this one writes, so that
+        parsing and the store's work overlap on separate cores.
+        """
+        files = facts_files(paths)
+        summary = IngestSummary()
+        drop_unfinished_writes(self.store, self.iris)
+        processes = processes or os.cpu_count() or 1
+        if processes > 1 and len(files) >= PARALLEL_FROM_FILES:
+            context = multiprocessing.get_context("spawn")  # fork would copy the open store
+            with context.Pool(processes, _worker_init, (self.iris.base,)) as pool:
+                self._consume(files, pool.imap(_worker_map, files, chunksize=16), summary, on_file)
+        else:
+            self._consume(files, map(_guarded(self.map_file), files), summary, on_file)
+        return summary
+
+    def _consume(
+        self,
+        files: list[Path],
+        results: Iterable[EncodedArticle | FactsError],
+        summary: IngestSummary,
+        on_file: Callable[[Path], None] | None,
+    ) -> None:
+        batch: list[EncodedArticle] = []
+        seen: dict[str, Path] = {}
+        for path, result in zip(files, results, strict=True):
+            if on_file is not None:
+                on_file(path)
+            if isinstance(result, FactsError):
+                summary.errors.append(str(result))
+                continue
+            first = seen.get(result.article_id)
+            if first is not None:
+                problem = f"article, field 'id': {result.article_id!r} is already the id of {first}"
+                summary.errors.append(str(FactsError(str(path), [problem])))
+                continue
+            seen[result.article_id] = path
+            batch.append(result)
+            if len(batch) >= BATCH_ARTICLES:
+                self._flush(batch, summary)
+                batch = []
+        self._flush(batch, summary)
+
+    def _flush(self, batch: list[EncodedArticle], summary: IngestSummary) -> None:
+        self.write(batch)
+        for article in batch:
+            summary.add(article)
+
+
+@dataclass(frozen=True)
+class EncodedArticle:
+    """An article's quads as N-Quads bytes: cheap to send between processes and to load."""
+
+    article_id: str
+    facts_nquads: bytes  # the article's graph and its inferred types
+    meta_nquads: bytes  # its record in the meta graph, which marks it complete
+    graphs: tuple[str, ...]
+    meta_subjects: tuple[str, ...]
+    fact_count: int
+    triple_count: int
+
+    @classmethod
+    def of(cls, article: ArticleQuads) -> EncodedArticle:
+        facts = [q for graph in article.graphs.values() for q in graph]
+        return cls(
+            article.article_id,
+            serialize(facts, format=RdfFormat.N_QUADS),
+            serialize(article.meta, format=RdfFormat.N_QUADS),
+            tuple(article.graphs),
+            tuple(article.meta_subjects),
+            article.fact_count,
+            article.triple_count,
+        )
+
+
+def parse_nquads(data: bytes) -> Iterator[Quad]:
+    return parse(data, format=RdfFormat.N_QUADS)
+
+
+def bulk_write(
+    store: Store, iris: Iris, graphs: list[str], data: bytes, records: bytes,
+    stale_subjects: list[str] | None = None,
+) -> None:
+    """Write new graphs with the bulk loader (fast, not transactional) so that a crash can be undone.
+
+    First each graph is marked ng:writeInProgress in the meta graph, then the data goes in,
+    then the records (N-Quads, with each graph's provenance) replace the marks, and every
+    meta-graph triple of stale_subjects, in one transaction. Reopening the store after a
+    crash drops what is still marked (drop_unfinished_writes), and only that: graphs that
+    came in by the Graph Store or an update carry no record and stay.
+    """
+    meta = NamedNode(iris.meta_graph)
+    started = Literal(dt.datetime.now(dt.UTC).isoformat(), datatype=NamedNode(XSD_DATETIME))
+    store.write(insert=[Quad(NamedNode(g), NamedNode(NG.writeInProgress), started, meta) for g in graphs])
+    store.bulk_load(io.BytesIO(data), NQUADS)
+    store.write(clear_subjects={iris.meta_graph: [*graphs, *(stale_subjects or [])]},
+                insert=list(parse_nquads(records)))
+
+
+def drop_unfinished_writes(store: Store, iris: Iris) -> list[str]:
+    """Drop the graphs a bulk write left marked ng:writeInProgress (it crashed); returns them."""
+    query = (f"SELECT DISTINCT ?g {{ GRAPH <{iris.meta_graph}> "
+             f"{{ ?g <{NG.writeInProgress}> ?started }} }}")
+    unfinished = [row["g"].value for row in store.select(query)]
+    if unfinished:
+        store.write(replace=dict.fromkeys(unfinished, []), clear_subjects={iris.meta_graph: unfinished})
+    return unfinished
+
+
+def remove_graph(store: Store, iris: Iris, graph: str) -> None:
+    """Remove a named graph with what ingestion derived from it, in one transaction.
+
+    That is its inferred-types graph, and the provenance records of both: left behind, they
+    would go on typing and describing facts that are gone.
+    """
+    query = f"SELECT ?d {{ GRAPH <{iris.meta_graph}> {{ ?d <{NG.inferredFrom}> <{graph}> }} }}"
+    derived = {row["d"].value for row in store.select(query)}
+    if graph.startswith(iris.base):  # ours: its /inferred graph is ours too, recorded or not
+        derived.add(iris.inferred_graph(graph))
+    graphs = [graph, *sorted(g for g in derived if store.has_graph(g))]
+    store.write(replace=dict.fromkeys(graphs, []), clear_subjects={iris.meta_graph: graphs})
+
+
+def _guarded(map_file: Callable[[Path], EncodedArticle]) -> Callable[[Path], EncodedArticle | FactsError]:
+    def run(path: Path) -> EncodedArticle | FactsError:
+        try:
+            return map_file(path)
+        except FactsError as exc:
+            return exc
+
+    return run
+
+
+_worker_ingestor: Ingestor | None = None
+
+
+def _worker_init(base_iri: str) -> None:
+    global _worker_ingestor
+    # Mapping needs no store; an in-memory one satisfies the constructor.
+    _worker_ingestor = Ingestor(Store(None), Iris(base_iri))
+
+
+def _worker_map(path: Path) -> EncodedArticle | FactsError:
+    assert _worker_ingestor is not None
+    return _guarded(_worker_ingestor.map_file)(path)
+
+
+def _text_length(path: Path, facts: ArticleFacts) -> int | None:
+    if facts.article.text_file is None:
+        return None
+    text_path = path.parent / facts.article.text_file
+    try:
+        return len(text_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FactsError(str(path), [f"article, field 'text_file': cannot read {text_path}: {exc}"]) from exc

@@ -1,0 +1,206 @@
+"""Typed records of an article's facts: the single source of truth of the facts format.
+
+No RDF here. A facts file (YAML) is an ``ArticleFacts``; ``facts_json_schema()`` gives its
+JSON Schema for editors and the documentation. Entity references are keys (``state/iran``)
+or names the gazetteer knows ("Tehran", "the Kremlin").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+EntityKey = Annotated[str, Field(pattern=r"^[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Qid = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]
+Ref = Annotated[str, Field(min_length=1, description="an entity key such as state/iran, or a name")]
+Refs = list[Ref]
+
+
+def _date_as_text(value: Any) -> Any:
+    # YAML reads 2025-06-22 as a date and 2025 as an int; dates are kept as text until
+    # kg.model.dates resolves them with their precision.
+    if isinstance(value, dt.date | int) and not isinstance(value, bool):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
+DateText = Annotated[
+    str,
+    BeforeValidator(_date_as_text),
+    Field(
+        min_length=1,
+        description="YYYY-MM-DD, YYYY-MM, YYYY, or relative to the publication date "
+        "('today', 'yesterday', 'Monday')",
+    ),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Evidence(_Model):
+    """Where in the article text a fact is stated: character offsets, never the text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Evidence:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be greater than start ({self.start})")
+        return self
+
+
+class ArticleMeta(_Model):
+    id: Slug
+    title: str = Field(min_length=1)
+    publisher: Ref
+    wire_service: Ref | None = None
+    published: dt.date
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    text_file: str | None = Field(
+        default=None, description="the article text, relative to this file, for evidence checks"
+    )
+
+
+class EntityDecl(_Model):
+    """An entity the gazetteer does not know yet, declared by the article."""
+
+    key: EntityKey
+    type: str = Field(description="an ontology class name, e.g. Person")
+    label: str = Field(min_length=1)
+    aliases: list[str] = []
+    wikidata: Qid | None = None
+    office_of: Ref | None = None
+    located_in: Ref | None = None
+
+
+class FactBase(_Model):
+    key: Slug = Field(description="unique within the article; part of the fact's IRI")
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    evidence: list[Evidence] = []
+    claimed_by: Ref | None = Field(default=None, description="who asserts the fact")
+    reported_by: Ref | None = Field(default=None, description="the news source relaying it")
+    source_note: str | None = Field(
+        default=None, description="the attribution in our own words, e.g. 'unnamed sources'"
+    )
+
+
+class EventFact(FactBase):
+    kind: Literal["event"] = "event"
+    type: str | list[str] = Field(description="one or more ontology event classes, e.g. Meeting")
+    label: str = Field(min_length=1, description="a short description in our own words")
+    entity: Ref | None = Field(
+        default=None, description="a known event (e.g. a war) this fact is about, instead of a new one"
+    )
+    date: DateText | None = None
+    start: DateText | None = None
+    end: DateText | None = None
+    agent: Refs = []
+    recipient: Refs = []
+    target: Refs = []
+    participant: Refs = []
+    mediator: Refs = []
+    carrier: Refs = []
+    about: Refs = []
+    location: Ref | None = None
+    cameo: str | None = Field(default=None, pattern=r"^[0-9]{2,4}$")
+
+    @property
+    def types(self) -> list[str]:
+        return [self.type] if isinstance(self.type, str) else list(self.type)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EventFact:
+        _check_span(self.start, self.end)
+        return self
+
+
+_ABSOLUTE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _check_span(start: str | None, end: str | None) -> None:
+    # Dates of any precision compare on what both state (2025 against 2025-06: equal);
+    # relative ones ("Monday") mean nothing before the article's date is known: not compared.
+    if start and end and _ABSOLUTE_DATE.match(start) and _ABSOLUTE_DATE.match(end):
+        common = min(len(start), len(end))
+        if end[:common] < start[:common]:
+            raise ValueError(f"end ({end}) is before start ({start})")
+
+
+class TenureFact(FactBase):
+    kind: Literal["tenure"]
+    person: Ref
+    office: Ref
+    start: DateText | None = None
+    end: DateText | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TenureFact:
+        _check_span(self.start, self.end)
+        return self
+
+
+class AgreementFact(FactBase):
+    kind: Literal["agreement"]
+    agreement: Slug = Field(description="the agreement's slug, shared by every article about it")
+    type: str = "Agreement"
+    label: str = Field(min_length=1)
+    parties: Refs = Field(min_length=2)
+    signed: DateText | None = None
+    in_force: DateText | None = None
+    term: str | None = Field(default=None, pattern=r"^P(\d+Y)?(\d+M)?(\d+D)?$")
+
+
+class RelationFact(FactBase):
+    kind: Literal["relation"]
+    type: Literal["Alliance", "Partnership"]
+    between: Refs = Field(min_length=2, max_length=2)
+    since: DateText | None = None
+    label: str | None = None
+
+
+Fact = Annotated[
+    EventFact | TenureFact | AgreementFact | RelationFact, Field(discriminator="kind")
+]
+
+
+class ArticleFacts(_Model):
+    """One facts file: an article's metadata, the entities it introduces, and its facts."""
+
+    article: ArticleMeta
+    entities: list[EntityDecl] = []
+    facts: list[Fact] = []
+
+    @field_validator("facts")
+    @classmethod
+    def _unique_keys(cls, facts: list[Any]) -> list[Any]:
+        seen: set[str] = set()
+        for fact in facts:
+            if fact.key in seen:
+                raise ValueError(f"fact key {fact.key!r} is used twice")
+            seen.add(fact.key)
+        return facts
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_kind(cls, data: Any) -> Any:
+        # Events are the common case: a fact without `kind` is an event.
+        if isinstance(data, dict) and isinstance(data.get("facts"), list):
+            data = dict(data)
+            data["facts"] = [
+                {"kind": "event", **f} if isinstance(f, dict) and "kind" not in f else f
+                for f in data["facts"]
+            ]
+        return data
+
+
+def facts_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a facts file."""
+    return ArticleFacts.model_json_schema()

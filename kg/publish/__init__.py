@@ -1,0 +1,1 @@
+"""Getting data out: descriptions, statistics, VoID, search, validation, ontology docs."""

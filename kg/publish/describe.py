@@ -1,0 +1,471 @@
+"""The description of one resource: its statements both ways, labels, provenance, timeline.
+
+Everything here reads the store and returns plain records; the server turns them into HTML
+pages and RDF documents. A statement keeps the named graphs it was found in, so that a page
+can say which article reported it (graph -> article through the IRI scheme and the meta graph).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.model.formats import Format
+from kg.model.iris import Iris
+from kg.model.vocab import NG, PREFIXES, SCHEMA
+from kg.store import Store
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+FOAF = "http://xmlns.com/foaf/0.1/"
+
+# Roles an entity can play in an event, in the order a timeline names them.
+ROLES: tuple[str, ...] = tuple(
+    str(p) for p in (NG.agent, NG.recipient, NG.target, NG.participant, NG.mediator,
+                     NG.carrier, NG.location, NG.about)
+)
+MAX_INCOMING = 250  # an entity cited by very many facts gets a readable page, not an unbounded one
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a named graph comes from: an article (with its attribution) or reference data."""
+
+    graph: str
+    kind: str  # "article", "reference", "ontology", "meta" or "other"
+    article: str | None = None
+    headline: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+    wire_service: str | None = None
+
+    @property
+    def attribution(self) -> str:
+        """A short phrase such as "according to Reuters" for the page."""
+        if self.kind == "article":
+            who = self.wire_service or self.publisher
+            return f"according to {who}" if who else "reported by an article"
+        return {
+            "reference": "reference data (gazetteer)",
+            "ontology": "the Newsgraph ontology",
+            "meta": "article metadata",
+        }.get(self.kind, "")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One triple around the described resource, with the named graphs that hold it."""
+
+    predicate: str
+    value: ox.NamedNode | ox.BlankNode | ox.Literal  # the object (outgoing) or subject (incoming)
+    graphs: tuple[str, ...]
+
+    @property
+    def inferred(self) -> bool:
+        """True when every graph holding it is an /inferred graph."""
+        return all(g.endswith("/inferred") for g in self.graphs)
+
+
+@dataclass
+class Description:
+    """Outgoing and incoming statements of one IRI, labels of what they link, and sources."""
+
+    iri: str
+    outgoing: list[Statement] = field(default_factory=list)
+    incoming: list[Statement] = field(default_factory=list)
+    label_literals: dict[str, ox.Literal] = field(default_factory=dict)  # as stored
+    fragments: dict[str, list[Statement]] = field(default_factory=dict)  # of its iri#… parts
+    sources: dict[str, Source] = field(default_factory=dict)
+    incoming_truncated: bool = False
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.outgoing or self.incoming)
+
+    @functools.cached_property
+    def labels(self) -> dict[str, str]:
+        """The text of each label_literals entry."""
+        return {iri: literal.value for iri, literal in self.label_literals.items()}
+
+    def label(self, iri: str) -> str:
+        """The English label of an IRI we know, else a readable tail of the IRI."""
+        return self.labels.get(iri) or short_name(iri)
+
+    def values(self, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+        """The objects of one outgoing predicate, each once."""
+        seen: list[ox.NamedNode | ox.BlankNode | ox.Literal] = []
+        for s in self.outgoing:
+            if s.predicate == predicate and s.value not in seen:
+                seen.append(s.value)
+        return seen
+
+    def first(self, predicate: str) -> str | None:
+        """The lexical value of the first object of a predicate, if any."""
+        found = self.values(predicate)
+        return found[0].value if found else None
+
+    @property
+    def types(self) -> list[str]:
+        """Asserted types first, then inferred ones."""
+        typed = [s for s in self.outgoing if s.predicate == RDF_TYPE and isinstance(s.value, ox.NamedNode)]
+        typed.sort(key=lambda s: s.inferred)
+        ordered: list[str] = []
+        for s in typed:
+            if s.value.value not in ordered:
+                ordered.append(s.value.value)
+        return ordered
+
+    @property
+    def asserted_types(self) -> list[str]:
+        return [
+            s.value.value for s in self.outgoing
+            if s.predicate == RDF_TYPE and not s.inferred and isinstance(s.value, ox.NamedNode)
+        ]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event an entity took part in, with its role, counterparts and source articles."""
+
+    event: str
+    label: str
+    date: str | None
+    types: tuple[str, ...]
+    roles: tuple[str, ...]
+    counterparts: tuple[str, ...]
+    sources: tuple[Source, ...]
+    claimed_by: tuple[str, ...] = ()
+    reported_by: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)  # of counterparts and claimants
+
+    def name_of(self, iri: str) -> str:
+        """The label of a counterpart or claimant of the event."""
+        return self.labels.get(iri) or short_name(iri)
+
+
+def short_name(iri: str) -> str:
+    """A readable tail of an IRI (after #, else the last path segment), or a prefixed name."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    tail = iri.rstrip("/").rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
+    return tail or iri
+
+
+def describe(store: Store, iris: Iris, iri: str) -> Description:
+    """Every statement with iri as subject or object, in which graphs, plus labels and sources."""
+    target = ox.NamedNode(iri)
+    desc = Description(iri)
+    incoming: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
+    for n, q in enumerate(store.quads(obj=target)):
+        if n >= MAX_INCOMING:
+            desc.incoming_truncated = True
+            break
+        if isinstance(q.graph_name, ox.NamedNode):
+            incoming.setdefault((q.predicate.value, q.subject), []).append(q.graph_name.value)
+    desc.outgoing = outgoing_statements(store, iri)
+    desc.incoming = [Statement(p, v, tuple(sorted(g))) for (p, v), g in incoming.items()]
+    desc.fragments = _fragments(store, iri, desc.incoming)
+    linked = {iri}
+    for s in (*desc.outgoing, *desc.incoming, *(f for part in desc.fragments.values() for f in part)):
+        linked.add(s.predicate)
+        if isinstance(s.value, ox.NamedNode):
+            linked.add(s.value.value)
+    desc.label_literals = label_literals(store, linked)
+    graphs = {g for s in (*desc.outgoing, *desc.incoming) for g in s.graphs}
+    desc.sources = sources(store, iris, graphs)
+    return desc
+
+
+def has_statements(store: Store, iri: str) -> bool:
+    """Whether the graph holds any triple with iri as subject or object."""
+    node = ox.NamedNode(iri)
+    return any(True for _ in store.quads(subject=iri)) or any(
+        True for _ in store.quads(obj=node)
+    )
+
+
+def _fragments(store: Store, iri: str, incoming: list[Statement]) -> dict[str, list[Statement]]:
+    """The statements about the hash IRIs of iri (iri#…) that point back at it.
+
+    A client that dereferences iri#part fetches iri's document, so that document must
+    describe the part (evidence spans of an article are such parts).
+    """
+    parts = sorted({s.value.value for s in incoming
+                    if isinstance(s.value, ox.NamedNode) and s.value.value.startswith(iri + "#")})
+    return {part: outgoing_statements(store, part) for part in parts}
+
+
+def outgoing_statements(store: Store, iri: str) -> list[Statement]:
+    """The statements with iri as subject, each with the named graphs that hold it."""
+    found: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
+    for q in store.quads(subject=iri):
+        if isinstance(q.graph_name, ox.NamedNode):
+            found.setdefault((q.predicate.value, q.object), []).append(q.graph_name.value)
+    return [Statement(p, v, tuple(sorted(g))) for (p, v), g in found.items()]
+
+
+def label_literals(store: Store, iri_list: Iterable[str]) -> dict[str, ox.Literal]:
+    """The English (else untagged, else any) rdfs:label of each IRI that has one, as stored."""
+    found: dict[str, tuple[int, ox.Literal]] = {}
+    for iri in iri_list:
+        for q in store.quads(subject=iri, predicate=RDFS_LABEL):
+            if not isinstance(q.object, ox.Literal):
+                continue
+            rank = 0 if q.object.language == "en" else 1 if not q.object.language else 2
+            if iri not in found or rank < found[iri][0]:
+                found[iri] = (rank, q.object)
+    return {iri: literal for iri, (_, literal) in found.items()}
+
+
+def labels(store: Store, iri_list: Iterable[str]) -> dict[str, str]:
+    """The text of label_literals: English, else untagged, else any rdfs:label."""
+    return {iri: literal.value for iri, literal in label_literals(store, iri_list).items()}
+
+
+def article_of_graph(iris: Iris, graph: str) -> str | None:
+    """The article IRI whose facts a graph (or its /inferred graph) holds, if it is one."""
+    prefix = iris.base + "graph/article/"
+    if not graph.startswith(prefix):
+        return None
+    article_id = graph[len(prefix):].removesuffix("/inferred")
+    return iris.article(article_id) if article_id and "/" not in article_id else None
+
+
+def sources(store: Store, iris: Iris, graphs: Iterable[str]) -> dict[str, Source]:
+    """A Source for each named graph: its article's headline, date and attribution."""
+    result: dict[str, Source] = {}
+    articles: dict[str, str] = {}
+    for graph in graphs:
+        article = article_of_graph(iris, graph)
+        if article is not None:
+            articles[graph] = article
+        elif graph.startswith(iris.reference_graph):
+            result[graph] = Source(graph, "reference")
+        elif graph == iris.ontology_graph:
+            result[graph] = Source(graph, "ontology")
+        elif graph == iris.meta_graph:
+            result[graph] = Source(graph, "meta")
+        else:
+            result[graph] = Source(graph, "other")
+    metadata = article_metadata(store, set(articles.values()))
+    for graph, article in articles.items():
+        result[graph] = Source(graph, "article", article, *metadata.get(article, (None,) * 4))
+    return result
+
+
+def article_metadata(store: Store, articles: set[str]) -> dict[str, tuple[str | None, ...]]:
+    """(headline, published, publisher, wire service) of each article, in one query."""
+    if not articles:
+        return {}
+    values = " ".join(f"<{a}>" for a in sorted(articles))
+    rows = store.select(
+        f"""SELECT ?article ?headline ?published ?publisher ?wire WHERE {{
+          VALUES ?article {{ {values} }}
+          OPTIONAL {{ ?article <{SCHEMA.headline}> ?headline }}
+          OPTIONAL {{ ?article <{SCHEMA.datePublished}> ?published }}
+          OPTIONAL {{ ?article <{SCHEMA.publisher}>/<{RDFS_LABEL}> ?publisher }}
+          OPTIONAL {{ ?article <{NG.wireService}>/<{RDFS_LABEL}> ?wire }}
+        }}"""
+    )
+    found: dict[str, tuple[str | None, ...]] = {}
+    for row in rows:
+        names = ("headline", "published", "publisher", "wire")
+        fields = tuple(row[n].value if n in row else None for n in names)
+        found.setdefault(row["article"].value, fields)
+    return found
+
+
+def timeline(store: Store, iris: Iris, iri: str) -> list[TimelineEntry]:
+    """The events iri took part in (any role), oldest first, with counterparts and sources."""
+    roles = " ".join(f"<{r}>" for r in ROLES)
+    rows = store.select(
+        f"""SELECT ?event ?role ?g WHERE {{
+          VALUES ?role {{ {roles} }}
+          GRAPH ?g {{ ?event ?role <{iri}> }}
+          ?event a <{NG.Event}> .
+        }}"""
+    )
+    events: dict[str, tuple[set[str], set[str]]] = {}
+    for r in rows:
+        roles_of, graphs = events.setdefault(r["event"].value, (set(), set()))
+        roles_of.add(r["role"].value)
+        graphs.add(r["g"].value)
+    entries = []
+    for event, (roles_of, graphs) in events.items():
+        desc = describe_light(store, event)
+        counterparts = [
+            s.value.value for s in desc.outgoing
+            if s.predicate in ROLES and isinstance(s.value, ox.NamedNode)
+            and s.value.value != iri and s.predicate != str(NG.location)
+        ]
+        entries.append(TimelineEntry(
+            event=event,
+            label=desc.label(event),
+            date=event_date(desc),
+            types=tuple(desc.asserted_types),
+            roles=tuple(r for r in ROLES if r in roles_of),
+            counterparts=tuple(dict.fromkeys(counterparts)),
+            sources=tuple(sources(store, iris, sorted(graphs)).values()),
+            claimed_by=tuple(v.value for v in desc.values(str(NG.claimedBy))),
+            reported_by=tuple(v.value for v in desc.values(str(NG.reportedBy))),
+            labels=desc.labels,
+        ))
+    entries.sort(key=lambda e: (e.date or "9999", e.label))
+    return entries
+
+
+def describe_light(store: Store, iri: str) -> Description:
+    """Only the outgoing statements of iri and labels of what they link (for lists)."""
+    desc = Description(iri, outgoing_statements(store, iri))
+    linked = {iri} | {s.value.value for s in desc.outgoing if isinstance(s.value, ox.NamedNode)}
+    desc.label_literals = label_literals(store, linked)
+    return desc
+
+
+def event_date(desc: Description) -> str | None:
+    """An event's date, or its span as "start – end"."""
+    date = desc.first(str(NG.date))
+    if date:
+        return date
+    start, end = desc.first(str(NG.startDate)), desc.first(str(NG.endDate))
+    if start and end:
+        return f"{start} – {end}"
+    return f"since {start}" if start else None
+
+
+def summary(store: Store, desc: Description) -> str:
+    """One line that says what the resource is, e.g. "President of Russia since 2012-05-07"."""
+    types = set(desc.types)
+    if str(NG.Person) in types:
+        rows = store.select(
+            f"""SELECT ?office ?start ?end WHERE {{
+              ?tenure <{NG.holder}> <{desc.iri}> ; <{NG.office}> ?o .
+              ?o <{RDFS_LABEL}> ?office .
+              OPTIONAL {{ ?tenure <{NG.startDate}> ?start }}
+              OPTIONAL {{ ?tenure <{NG.endDate}> ?end }}
+            }} ORDER BY DESC(?start)"""
+        )
+        parts = []
+        for r in rows:
+            text = r["office"].value
+            if "end" in r:
+                text += f" ({r['start'].value if 'start' in r else '?'} – {r['end'].value})"
+            elif "start" in r:
+                text += f" since {r['start'].value}"
+            parts.append(text)
+        return "; ".join(dict.fromkeys(parts)) or "Person"
+    if str(NG.Event) in types:
+        kind = desc.label(desc.asserted_types[0]) if desc.asserted_types else "Event"
+        text = kind
+        date = event_date(desc)
+        if date:
+            text += f" on {date}" if not date.startswith("since") else f", {date}"
+        places = [desc.label(v.value) for v in desc.values(str(NG.location))]
+        if places:
+            text += " in " + ", ".join(places)
+        return text
+    if str(NG.State) in types:
+        text = "Sovereign state"
+        capital = desc.values(str(NG.capital))
+        if capital:
+            text += f", capital {desc.label(capital[0].value)}"
+        codes = [c for c in (desc.first(str(NG.iso3166Alpha2)), desc.first(str(NG.iso3166Alpha3))) if c]
+        if codes:
+            text += f" (ISO {' / '.join(codes)})"
+        return text
+    if str(NG.Article) in types:
+        text = "News article"
+        published = desc.first(str(SCHEMA.datePublished))
+        if published:
+            text += f" published {published}"
+        wire = desc.values(str(NG.wireService))
+        if wire:
+            text += f", wire service {desc.label(wire[0].value)}"
+        return text
+    if str(NG.Office) in types:
+        of = desc.values(str(NG.officeOf))
+        return "Office" + (f" of {desc.label(of[0].value)}" if of else "")
+    if str(NG.Tenure) in types:
+        holder, office = desc.values(str(NG.holder)), desc.values(str(NG.office))
+        if holder and office:
+            return f"{desc.label(holder[0].value)} as {desc.label(office[0].value)}, {event_date(desc) or ''}"
+    asserted = desc.asserted_types or desc.types
+    return desc.label(asserted[0]) if asserted else ""
+
+
+def description_triples(desc: Description, document: str | None = None) -> list[ox.Triple]:
+    """The RDF answer for a resource: its triples both ways, labels of linked IRIs, the document."""
+    subject = ox.NamedNode(desc.iri)
+    triples: dict[ox.Triple, None] = {}
+    for s in desc.outgoing:
+        triples[ox.Triple(subject, ox.NamedNode(s.predicate), s.value)] = None
+    for s in desc.incoming:
+        if isinstance(s.value, ox.NamedNode | ox.BlankNode):
+            triples[ox.Triple(s.value, ox.NamedNode(s.predicate), subject)] = None
+    for part, statements in desc.fragments.items():
+        for s in statements:
+            triples[ox.Triple(ox.NamedNode(part), ox.NamedNode(s.predicate), s.value)] = None
+    label = ox.NamedNode(RDFS_LABEL)
+    for iri, literal in desc.label_literals.items():
+        if iri != desc.iri:
+            triples[ox.Triple(ox.NamedNode(iri), label, literal)] = None
+    if document is not None:
+        doc = ox.NamedNode(document)
+        triples[ox.Triple(doc, ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF + "Document"))] = None
+        triples[ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), subject)] = None
+        if desc.incoming_truncated:  # say so, rather than pass a part off as the whole
+            note = (f"Only the first {MAX_INCOMING} statements that point at this resource are "
+                    "included; the SPARQL endpoint has them all.")
+            triples[ox.Triple(doc, ox.NamedNode(RDFS_COMMENT), ox.Literal(note, language="en"))] = None
+    return list(triples)
+
+
+def serialize(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
+    """Triples in one of the graph formats of kg.model.formats, with our usual prefixes."""
+    if fmt.rdf is None:
+        raise ValueError(f"{fmt.name} is not an RDF format")
+    prefixes = {**PREFIXES, "foaf": FOAF}
+    return ox.serialize(list(triples), format=fmt.rdf, prefixes=prefixes)
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """What one article contributed: the resources its graph describes and those it links."""
+
+    subjects: list[tuple[str, str, tuple[str, ...]]]  # (iri, label, asserted types)
+    entities: list[tuple[str, str]]  # (iri, label) of everything its facts point at
+
+
+def article_facts(store: Store, iris: Iris, article: str) -> ArticleFacts:
+    """The facts an article's graph holds, and every entity they mention, with labels."""
+    ref = iris.parse_entity(article)
+    if ref is None or ref.kind != "article":
+        return ArticleFacts([], [])
+    graph = ox.NamedNode(iris.article_graph(ref.slug))
+    types: dict[str, list[str]] = {}
+    mentioned: dict[str, None] = {}
+    for q in store.quads(graph=graph.value):
+        if not isinstance(q.subject, ox.NamedNode) or "#" in q.subject.value:
+            continue  # evidence spans are shown with their facts, not as facts of their own
+        subject = q.subject.value
+        entry = types.setdefault(subject, [])
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            entry.append(q.object.value)
+        elif isinstance(q.object, ox.NamedNode) and q.object.value.startswith(iris.base + "id/") \
+                and "#" not in q.object.value:
+            mentioned[q.object.value] = None
+    names = labels(store, [*types, *mentioned])
+    subjects = sorted(
+        ((s, names.get(s, short_name(s)), tuple(t)) for s, t in types.items()),
+        key=lambda item: (item[2][:1], item[1]),
+    )
+    entities = sorted(((e, names.get(e, short_name(e))) for e in mentioned if e not in types),
+                      key=lambda item: item[1])
+    return ArticleFacts(subjects, entities)

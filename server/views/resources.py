@@ -1,0 +1,400 @@
+"""Linked-data pages: every IRI we mint answers HTML for people and RDF for machines.
+
+Cool URIs, 303 style: a thing's IRI (/id/{kind}/{slug}) answers 303 See Other to a document
+URL chosen by negotiation (/id/{kind}/{slug}.html, .ttl, .jsonld, .nt, .rdf); each RDF
+document says `<document> foaf:primaryTopic <thing>`. The ontology has its own module
+(server.views.ontology). README.md, section "Linked data", says why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+)
+from markupsafe import Markup, escape
+
+from kg.model import formats
+from kg.model.formats import Format
+from kg.model.iris import ACTIVITY_KINDS, KINDS, Iris, is_absolute_iri
+from kg.model.vocab import NG, NG_IRI, PREFIXES, sparql_prefixes
+from kg.publish import describe as kd
+from kg.publish.search import SearchCache
+from kg.publish.stats import dataset_stats
+from kg.publish.void import DUMP_NAME, DumpCache, void_triples
+from server.http import negotiation
+from server.state import state
+from server.views.picture import neighbourhood_svg
+
+blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
+                      static_url_path="/static")
+
+ONTOLOGY_IRI = NG_IRI.rstrip("#")
+# The document formats of a resource, in the order the page lists them.
+DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
+    f for name in ("turtle", "jsonld", "ntriples", "rdfxml") if (f := formats.by_name(name)) is not None
+)
+HTML_EXT = "html"
+_DOC_EXT = re.compile(r"^(?P<slug>.+?)\.(?P<ext>html|ttl|jsonld|nt|rdf)$")
+_SEARCH = SearchCache()
+_DUMPS: dict[int, DumpCache] = {}
+GROUP_ORDER = (str(NG.agent), str(NG.recipient), str(NG.target), str(NG.participant),
+               str(NG.mediator), str(NG.carrier), str(NG.location), str(NG.about), str(NG.date))
+HIDDEN_OUTGOING = {kd.RDF_TYPE, kd.RDFS_LABEL}
+
+
+@blueprint.after_request
+def _validators(response: Response) -> Response:
+    """An ETag on every page and document, so crawlers and caches can revalidate (304)."""
+    if (request.method in ("GET", "HEAD") and response.status_code == 200
+            and not response.direct_passthrough and "ETag" not in response.headers):
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+# --- IRIs to links on this host
+
+
+def iris() -> Iris:
+    return Iris(state().settings.base_iri)
+
+
+def page_url(iri: str) -> str | None:
+    """The URL on this server for an IRI we serve (under the base or the ontology), else None."""
+    host = request.host_url
+    if iri == ONTOLOGY_IRI or iri.startswith(NG_IRI):
+        return host + "ontology" + iri[len(ONTOLOGY_IRI):]
+    base = iris().base
+    if iri.startswith(base):
+        return host + iri[len(base):]
+    return None
+
+
+def link(iri: str, text: str | None = None, css: str = "") -> Markup:
+    """An <a> to our page for a local IRI, or an external link marked as such."""
+    local = page_url(iri)
+    label = escape(text if text is not None else kd.short_name(iri))
+    cls = f' class="{escape(css)}"' if css else ""
+    if local is not None:
+        return Markup(f'<a href="{escape(local)}"{cls} title="{escape(iri)}">{label}</a>')
+    return Markup(
+        f'<a href="{escape(iri)}" class="external {escape(css)}" rel="noopener" '
+        f'title="{escape(iri)}">{label} ↗</a>'
+    )
+
+
+def term_html(term: Any, desc: kd.Description) -> Markup:
+    """A value: linked IRI with its label, or an escaped literal with language or datatype."""
+    if isinstance(term, ox.NamedNode):
+        return link(term.value, desc.label(term.value))
+    if isinstance(term, ox.Literal):
+        extra = ""
+        if term.language:
+            extra = f' <span class="lang">@{escape(term.language)}</span>'
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            extra = f' <span class="dt">{escape(kd.short_name(term.datatype.value))}</span>'
+        return Markup(f'<span class="literal">{escape(term.value)}</span>{extra}')
+    return Markup(f'<span class="bnode">{escape(str(term))}</span>')
+
+
+def _version() -> object:
+    ng = state()
+    return (id(ng.store), ng.engine.version)
+
+
+@blueprint.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"link": link, "page_url": page_url, "short_name": kd.short_name,
+            "query_settings": query_settings}
+
+
+# --- documents of one resource
+
+
+def negotiate_document() -> Format | str:
+    """The document format (or text/html) a request for a resource asks for; 406 if none."""
+    return negotiation.choose(
+        DOCUMENT_FORMATS, request.headers.get("Accept"), request.args.get("format"),
+        extra=(negotiation.HTML,),
+    )
+
+
+def _rdf_response(triples: Sequence[ox.Triple], fmt: Format, status: int = 200) -> Response:
+    body = kd.serialize(triples, fmt)
+    return Response(body, status=status, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def not_found(what: str, chosen: Format | str | None = None) -> Response:
+    """404 as an HTML page or an empty RDF document, by Accept."""
+    if chosen is None:
+        try:
+            chosen = negotiate_document()
+        except negotiation.NotAcceptable:
+            chosen = negotiation.HTML
+    if isinstance(chosen, Format):
+        return _rdf_response([], chosen, status=404)
+    html = render_template("error.html", title="Not found", message=what)
+    return Response(html, status=404, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@blueprint.route("/id/<kind>/<path:slug>")
+def resource(kind: str, slug: str) -> Response:
+    """A thing IRI (303 to a document) or one of its documents (.html, .ttl, …)."""
+    match = _DOC_EXT.match(slug)
+    if kind not in KINDS and kind not in ACTIVITY_KINDS:
+        return not_found(f"There is no kind of resource called “{kind}”.")
+    iri = f"{iris().base}id/{kind}/{match['slug'] if match else slug}"
+    if not is_absolute_iri(iri):  # a space or "|" in the path: no IRI we mint, so no resource
+        return not_found(f"{iri} is not an IRI this graph could hold.")
+    if match is None:
+        chosen = negotiate_document()
+        if not kd.has_statements(state().store, iri):
+            return not_found(f"The graph knows nothing about {iri}.", chosen)
+        ext = HTML_EXT if isinstance(chosen, str) else chosen.extension
+        response = redirect(_document_url(kind, slug, ext), code=303)
+        response.headers["Vary"] = "Accept"
+        return response
+    fmt = None if match["ext"] == HTML_EXT else formats.by_name(match["ext"])
+    desc = kd.describe(state().store, iris(), iri)
+    if not desc.exists:
+        return not_found(f"The graph knows nothing about {iri}.", fmt or negotiation.HTML)
+    if fmt is not None:
+        return _rdf_response(kd.description_triples(desc, request.base_url), fmt)
+    base = _document_url(kind, match["slug"])
+    documents = [(f, f"{base}.{f.extension}") for f in DOCUMENT_FORMATS]
+    return Response(entity_page(desc, kind, documents), content_type="text/html; charset=utf-8")
+
+
+def _document_url(kind: str, slug: str, ext: str | None = None) -> str:
+    """The URL of a resource's document on this host; ext None: without its extension."""
+    # The slug arrives decoded: a "#" or a space in it must go back out percent-encoded.
+    path = quote(f"id/{kind}/{slug}" + (f".{ext}" if ext else ""), safe="/!$&'()*+,;=:@")
+    return request.host_url + path
+
+
+def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, str]]) -> str:
+    """The HTML page of one resource, linking its documents (format, URL)."""
+    store, ids = state().store, iris()
+    grouped_out = _group(desc.outgoing, hidden=HIDDEN_OUTGOING)
+    grouped_in = _group(desc.incoming, hidden=set())
+    same_as = [v.value for v in desc.values(kd.OWL_SAME_AS) if isinstance(v, ox.NamedNode)]
+    facts = kd.article_facts(store, ids, desc.iri) if kind == "article" else None
+    return render_template(
+        "entity.html",
+        desc=desc,
+        kind=kind,
+        title=desc.label(desc.iri),
+        summary=_capitalise(kd.summary(store, desc)),
+        types=desc.types,
+        asserted=set(desc.asserted_types),
+        aliases=[v.value for v in desc.values(kd.SKOS_ALT)],
+        same_as=same_as,
+        outgoing=grouped_out,
+        incoming=grouped_in,
+        timeline=kd.timeline(store, ids, desc.iri),
+        facts=facts,
+        documents=documents,
+        picture=neighbourhood_svg(desc, ids, page_url),
+        term=lambda t: term_html(t, desc),
+        role_label=lambda r: desc.labels.get(r) or kd.short_name(r),
+    )
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _group(statements: list[kd.Statement], hidden: set[str]) -> list[tuple[str, list[kd.Statement]]]:
+    """Statements grouped by property: event roles first, then alphabetical by property."""
+    groups: dict[str, list[kd.Statement]] = {}
+    for s in statements:
+        if s.predicate not in hidden:
+            groups.setdefault(s.predicate, []).append(s)
+    def order(p: str) -> tuple[int, str]:
+        return (GROUP_ORDER.index(p) if p in GROUP_ORDER else len(GROUP_ORDER), kd.short_name(p))
+    return [(p, sorted(groups[p], key=lambda s: (s.inferred, str(s.value))))
+            for p in sorted(groups, key=order)]
+
+
+@blueprint.route("/graph/<path:rest>")
+def graph(rest: str) -> Response:
+    """A named graph IRI: its contents through the Graph Store Protocol."""
+    iri = iris().base + "graph/" + rest
+    if not is_absolute_iri(iri) or not state().store.has_graph(iri):
+        return not_found(f"There is no graph {iri}.")
+    contents = f"{request.host_url}store?graph={quote(iri, safe='')}"
+    if negotiate_document() == negotiation.HTML:
+        # People get a page on the graph (its provenance, what links to it) with its contents
+        # a click away; RDF clients go straight to the contents.
+        documents = [(f, f"{contents}&format={f.extension}") for f in DOCUMENT_FORMATS]
+        html = entity_page(kd.describe(state().store, iris(), iri), "graph", documents)
+        return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    response = redirect(contents, code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+# --- home and search
+
+
+@blueprint.route("/")
+def home() -> str:
+    """What the graph holds, the latest articles and events, search, and where to go next."""
+    store = state().store
+    stats = dataset_stats(store)
+    articles = store.select(
+        f"""SELECT ?a ?headline ?date WHERE {{ ?a a <{NG.Article}> ; <http://schema.org/headline> ?headline .
+        OPTIONAL {{ ?a <http://schema.org/datePublished> ?date }} }} ORDER BY DESC(?date) LIMIT 10"""
+    )
+    events = store.select(
+        f"""SELECT ?e ?label ?date WHERE {{
+          ?e a <{NG.Event}> ; <{kd.RDFS_LABEL}> ?label ; <{NG.date}> ?date }}
+        ORDER BY DESC(STR(?date)) ?label LIMIT 10"""
+    )
+    return render_template(
+        "home.html",
+        title="Newsgraph",
+        stats=stats,
+        ng_types=[(t, n) for t, n in stats.by_type if t.startswith("ng:")],
+        articles=articles,
+        events=events,
+        ng_prefix=NG_IRI,
+    )
+
+
+def _search(q: str, limit: int) -> list[dict[str, Any]]:
+    ng = state()
+    index = _SEARCH.index(ng.store, iris(), _version())
+    return [
+        {"iri": h.iri, "label": h.label, "matched": h.matched, "url": page_url(h.iri),
+         "type": kd.short_name(h.type) if h.type else None}
+        for h in index.search(q, limit)
+    ]
+
+
+@blueprint.route("/search.json")
+def search_json() -> Response:
+    """Autocomplete: labels and aliases starting with ?q=, ranked, as JSON."""
+    q = request.args.get("q", "")
+    try:
+        limit = max(1, min(50, int(request.args.get("limit", "10"))))
+    except ValueError:
+        limit = 10
+    return jsonify({"query": q, "results": _search(q, limit)})
+
+
+@blueprint.route("/search")
+def search() -> Response | str:
+    """The search results page (one exact hit goes straight to its page)."""
+    q = request.args.get("q", "").strip()
+    hits = _search(q, 50) if q else []
+    if len(hits) == 1 and hits[0]["url"]:
+        return redirect(hits[0]["url"], code=303)
+    return render_template("search.html", title=f"Search: {q}" if q else "Search", q=q, hits=hits)
+
+
+# --- machines: VoID and dumps
+
+
+@blueprint.route("/.well-known/void")
+def void() -> Response:
+    """The VoID description of the dataset (Turtle by default, HTML for a browser)."""
+    chosen = negotiate_document()
+    document = request.host_url + ".well-known/void"
+    triples = void_triples(state().store, iris(), document=document, endpoint=request.host_url + "sparql",
+                           dump=request.host_url + "dumps/" + DUMP_NAME)
+    if isinstance(chosen, Format):
+        response = _rdf_response(triples, chosen)
+        if not request.args.get("format"):
+            response.headers["Content-Location"] = f"{document}?format={chosen.name}"
+        return response
+    turtle = kd.serialize(triples, DOCUMENT_FORMATS[0]).decode()
+    html = render_template("void.html", title="VoID description", turtle=turtle,
+                           documents=[(f, f"{document}?format={f.name}") for f in DOCUMENT_FORMATS])
+    return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@blueprint.route("/dumps/<name>")
+def dump(name: str) -> Response:
+    """The whole dataset as gzipped N-Quads, generated on demand and cached per data version."""
+    if name != DUMP_NAME:
+        abort(404)
+    ng = state()
+    cache = _DUMPS.setdefault(id(current_app._get_current_object()), DumpCache())  # type: ignore[attr-defined]
+    path = cache.path(ng.store, _version())
+    # Served as a gzip file, not with Content-Encoding: clients keep the .nq.gz as it is.
+    return send_file(path, mimetype="application/gzip", download_name=DUMP_NAME, max_age=0,
+                     conditional=True, etag=True)
+
+
+# --- the query page (called by server.views.sparql for a browser at /sparql)
+
+BUILTIN_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("Events with their type and date",
+     "SELECT ?event ?label ?type ?date WHERE {\n  ?event a ng:Event ; rdfs:label ?label ; ng:date ?date .\n"
+     "  GRAPH ?g { ?event a ?type }\n  FILTER(!STRENDS(STR(?g), \"/inferred\"))\n} ORDER BY ?date ?label"),
+    ("Who met whom",
+     "SELECT ?meeting ?label ?who WHERE {\n  ?meeting a ng:Meeting ; rdfs:label ?label ;\n"
+     "    ng:participant ?who .\n}"),
+    ("Heads of state and their offices",
+     "SELECT ?person ?office ?start WHERE {\n  ?tenure ng:holder ?person ; ng:office ?office ; "
+     "ng:startDate ?start .\n} ORDER BY ?start"),
+    ("States with a Wikidata link",
+     "SELECT ?state ?label ?wikidata WHERE {\n  ?state a ng:State ; rdfs:label ?label ;\n"
+     "    owl:sameAs ?wikidata .\n}"
+     " ORDER BY ?label LIMIT 20"),
+    ("Facts per article",
+     "SELECT ?article ?headline (COUNT(?fact) AS ?facts) WHERE {\n  ?article a ng:Article ; "
+     "schema:headline ?headline .\n  ?graph prov:wasDerivedFrom ?article .\n"
+     "  GRAPH ?graph { ?fact ng:factKey ?key }\n"
+     "} GROUP BY ?article ?headline"),
+)
+
+
+def readme_examples(folder: Path | None = None) -> list[tuple[str, str]]:
+    """The README's example queries (docs/examples/*.rq), titled by their first comment line."""
+    folder = folder or Path(__file__).resolve().parents[2] / "docs" / "examples"
+    found = []
+    for path in sorted(folder.glob("*.rq")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        comments = [line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")]
+        # The page prefills every prefix, so the example shows only its own lines.
+        body = "\n".join(line for line in text.splitlines() if not line.upper().startswith("PREFIX"))
+        found.append(((comments[0] if comments else path.stem)[:90], body.strip()))
+    return found
+
+
+def query_settings(endpoint: str) -> dict[str, Any]:
+    """What the query page template needs besides the endpoint URL."""
+    return {
+        "endpoint": endpoint,
+        "prefixes": sparql_prefixes(),
+        "examples": readme_examples() + list(BUILTIN_EXAMPLES),
+        "base": iris().base,
+        "host": request.host_url,
+        "ontology": NG_IRI,
+        "prefixMap": PREFIXES,
+    }
+
+
+def query_page(endpoint: str) -> str:
+    """The HTML answered to a browser that opens the endpoint without a query."""
+    return render_template("query.html", title="SPARQL query", endpoint=endpoint)

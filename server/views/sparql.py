@@ -1,0 +1,58 @@
+"""/sparql: SPARQL 1.1 queries and updates, and the service description."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from server.http import description, negotiation
+from server.http.auth import require_writer
+from server.http.protocol import UpdateRequest
+from server.state import state
+from server.wsgi import sparql_request
+
+blueprint = Blueprint("sparql", __name__)
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    """Apply an update, or describe the service; server.wsgi has answered queries already."""
+    parsed = sparql_request(request.environ).parsed
+    if isinstance(parsed, UpdateRequest):
+        return update(parsed)
+    assert parsed is None, "queries are answered by server.wsgi.Middleware"
+    return service_description()
+
+
+def update(parsed: UpdateRequest) -> Response:
+    """Apply an update for a client holding the write token."""
+    ng = state()
+    require_writer(ng.settings, request.headers.get("Authorization"))
+    ng.engine.update(
+        parsed.update,
+        using_graphs=parsed.using_graphs,
+        using_named_graphs=parsed.using_named_graphs,
+    )
+    return Response(status=204)
+
+
+def service_description() -> Response:
+    """The sd:Service description in an RDF format, or the query page for a browser."""
+    ng = state()
+    chosen = negotiation.choose(
+        description.OFFERED,
+        request.headers.get("Accept"),
+        request.args.get("format"),
+        extra=(negotiation.HTML,),
+    )
+    endpoint = request.base_url
+    if chosen == negotiation.HTML:
+        body = query_page(endpoint)
+        return Response(body, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    assert not isinstance(chosen, str)
+    body = description.serialized(endpoint, ng.settings, chosen.name)
+    return Response(body, content_type=chosen.content_type, headers={"Vary": "Accept"})
+
+
+def query_page(endpoint: str) -> str:
+    """The HTML for a browser that opens the endpoint without a query (a placeholder page)."""
+    return render_template("sparql.html", endpoint=endpoint)
