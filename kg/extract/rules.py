@@ -1,0 +1,645 @@
+"""The rule engine: spaCy's blank English pipeline (tokenizer, sentencizer, PhraseMatcher) over
+the names, titles and triggers of kg.extract.lexicon.
+
+A sentence at a time: names become mentions (known entities, demonyms, titled and honoured
+people, capitalised names); titles next to people become tenures; trigger words become
+events whose agent is the speaker or subject (a passive is turned round, a pronoun or "the
+minister" refers back), whose target or recipient is who follows, and whose place and date
+the sentence gives. Every fact keeps the span of the sentence that fired it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.extract import ArticleText, Draft
+from kg.extract.dates import find_date
+from kg.extract.lexicon import CLASS_OF_KIND, Lexicon, Ref, Title, build_lexicon
+from kg.extract.text import read_text
+from kg.ingest.gazetteer import Entity, Gazetteer
+from kg.model.iris import slugify
+
+ENGINE_VERSION = "rules-1"
+
+PREPOSITIONS = {"of", "in", "to", "with", "for", "from", "on", "at", "by", "against", "about", "into",
+                "over", "between", "than", "after", "before", "under", "as", "like", "among"}
+PLACE_PREPOSITIONS = {"in", "at"}
+PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "be"}
+PRONOUNS = {"he": "person", "she": "person", "He": "person", "She": "person"}
+NOMINALS = {"minister", "president", "chancellor", "secretary", "leader", "chairman", "premier",
+            "spokesman", "official", "company", "firm", "group", "government", "bank", "party"}
+ORG_HEADS = {"bank", "fund", "party", "union", "council", "commission", "corporation", "company",
+             "group", "organisation", "organization", "ministry", "agency", "forum", "association",
+             "institute", "court", "parliament", "congress", "committee", "authority", "foundation",
+             "federation", "alliance", "airlines", "airways", "motors", "capital", "holdings",
+             "industries", "ltd", "inc", "plc", "corp", "co", "partners", "management", "exchange",
+             "office", "department", "assembly", "senate", "board", "network", "bureau", "service",
+             "services", "systems", "technologies", "energy", "oil", "petroleum", "gas", "telecom",
+             "aeronautics", "aviation", "securities", "investments", "society", "trust", "league"}
+NEWS_OUTLETS = {"BBC", "Reuters", "AFP", "AP", "CNN", "Associated Press", "Financial Times", "Times",
+                "Guardian", "Telegraph", "Independent", "Economist", "Wall Street Journal",
+                "New York Times", "Washington Post", "Interfax", "Itar-Tass", "Tass", "Xinhua",
+                "Bloomberg", "Dow Jones", "Radio 4", "Today", "Newsnight", "BBC News"}
+COMMON_CAPITALISED = {
+    "the", "a", "an", "this", "that", "these", "those", "it", "its", "but", "and", "or", "in", "on",
+    "at", "for", "with", "as", "by", "from", "to", "of", "if", "when", "while", "after", "before",
+    "since", "there", "their", "they", "we", "our", "he", "she", "his", "her", "i", "you", "mr",
+    "mrs", "ms", "dr", "sir", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "prime", "minister", "president", "secretary",
+    "chancellor", "foreign", "government", "state", "states", "north", "south", "east", "west",
+    "new", "european", "christmas", "easter", "god", "internet", "however", "meanwhile", "also",
+    "such", "some", "many", "most", "all", "one", "two", "three", "last", "next", "first",
+    "british", "american", "western", "eastern", "world", "international", "national", "general",
+    "central", "federal", "senior", "former", "deputy", "chief", "vice", "shadow", "opposition",
+    "earlier", "later", "now", "then", "yesterday", "today", "tomorrow", "what", "why", "how",
+    "who", "where", "which", "not", "no", "yes", "so", "because", "although", "despite", "under",
+    "over", "about", "between", "against", "during", "without", "within", "would", "could",
+    "should", "will", "can", "must", "said", "says", "according", "analysts", "officials",
+    "economy", "market", "markets", "oil", "gas", "trade", "tax", "budget", "bank", "plan", "deal",
+    "talks", "summit", "war", "peace", "security", "defence", "energy", "union", "congress",
+    "parliament", "house", "commons", "lords", "cabinet", "treasury", "mps", "mp", "ceo", "gdp",
+    "us", "uk", "eu", "un", "ap", "am", "pm", "tv", "ok", "aids", "hiv", "sars", "bse", "dna",
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of tokens that names an entity; how says whether it may act in an event."""
+
+    start: int
+    end: int
+    ref: Ref
+    how: str  # name, demonym, metonym, title, honorific, shape, pronoun, nominal, place
+
+
+@dataclass
+class _Article:
+    """What the rules gather over one article before writing the draft."""
+
+    lexicon: Lexicon
+    refs: dict[str, Ref] = field(default_factory=dict)  # key -> entity the draft names
+    aliases: dict[str, set[str]] = field(default_factory=dict)  # key -> other spellings seen
+    evidence: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> first mention
+    surnames: dict[str, Ref] = field(default_factory=dict)
+    polity_of: dict[str, Ref] = field(default_factory=dict)  # person key -> their office's polity
+    titles_of: dict[str, str] = field(default_factory=dict)  # person key -> title words
+    tenures: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    agreements: list[dict[str, Any]] = field(default_factory=list)
+    state_counts: Counter[str] = field(default_factory=Counter)
+
+
+@cache
+def _nlp() -> Any:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def extract(article: ArticleText, gazetteer: Gazetteer, *, known: Iterable[Entity] = ()) -> Draft:
+    """Read an article into a draft facts mapping (see kg.extract)."""
+    lexicon = build_lexicon(gazetteer, known)
+    read = read_text(article.text)
+    doc = _nlp()(read.decoded)
+    state = _Article(lexicon)
+    matchers = _matchers(lexicon)
+    sentences = list(doc.sents)
+    mentions = [_mentions(doc, sent, matchers, state) for sent in sentences]
+    for sent, found in zip(sentences, mentions, strict=True):
+        for m in found:
+            if m.ref.kind == "state" and m.how != "place":
+                state.state_counts[m.ref.key] += 1
+    dominant = _dominant_state(state)
+    previous: list[Mention] = []
+    last_speaker: frozenset[str] = frozenset()
+    for sent, found in zip(sentences, mentions, strict=True):
+        _tenures(doc, sent, found, state, dominant, read)
+        speakers = _events(doc, sent, found, previous, state, read, article, matchers, last_speaker)
+        last_speaker = speakers
+        previous = (previous + [m for m in found if m.how not in ("pronoun", "nominal")])[-30:]
+    return Draft(_draft(article, state), engine="rules", engine_version=ENGINE_VERSION)
+
+
+# --- mentions
+
+
+@dataclass(frozen=True)
+class _Matchers:
+    names: PhraseMatcher
+    titles: PhraseMatcher
+    triggers: PhraseMatcher
+
+
+_MATCHERS: dict[frozenset[str], _Matchers] = {}
+
+
+def _matchers(lexicon: Lexicon) -> _Matchers:
+    """The matchers of a lexicon, built once for each set of names (an article's graph adds some)."""
+    names_key = frozenset(lexicon.names) | frozenset(lexicon.demonyms)
+    if names_key not in _MATCHERS:
+        if len(_MATCHERS) > 8:
+            _MATCHERS.clear()
+        _MATCHERS[names_key] = _build_matchers(lexicon)
+    return _MATCHERS[names_key]
+
+
+def _build_matchers(lexicon: Lexicon) -> _Matchers:
+    nlp = _nlp()
+    names = PhraseMatcher(nlp.vocab, attr="ORTH")
+    names.add("NAME", list(nlp.tokenizer.pipe(list(lexicon.names) + list(lexicon.demonyms))))
+    titles = PhraseMatcher(nlp.vocab, attr="LOWER")
+    titles.add("TITLE", list(nlp.tokenizer.pipe(list(lexicon.titles))))
+    triggers = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for cls in lexicon.triggers:
+        triggers.add(cls.name, list(nlp.tokenizer.pipe(cls.forms)))
+    return _Matchers(names, titles, triggers)
+
+
+def _mentions(doc: Doc, sent: Span, matchers: _Matchers, state: _Article) -> list[Mention]:
+    lexicon = state.lexicon
+    taken = [False] * len(doc)
+    found: list[Mention] = []
+
+    def claim(start: int, end: int, ref: Ref, how: str) -> None:
+        if any(taken[start:end]):
+            return
+        for i in range(start, end):
+            taken[i] = True
+        found.append(Mention(start, end, ref, how))
+
+    spans = sorted(
+        ((s, e) for _, s, e in matchers.names(sent.as_doc())), key=lambda se: (se[0], -(se[1] - se[0]))
+    )
+    offset = sent.start
+    for s, e in spans:
+        start, end = s + offset, e + offset
+        text = doc[start:end].text
+        if text in NEWS_OUTLETS:
+            continue
+        if text in lexicon.demonyms and text not in lexicon.names:
+            claim(start, end, lexicon.demonyms[text], "demonym")
+            continue
+        ref = lexicon.names[text]
+        before = doc[start - 1].lower_ if start > sent.start else ""
+        if text in lexicon.metonyms and before in PLACE_PREPOSITIONS | {"to", "from"}:
+            claim(start, end, Ref(f"place/{slugify(text)}", "place", text.removeprefix("the ")), "place")
+            continue
+        claim(start, end, ref, "metonym" if text in lexicon.metonyms else "name")
+    # Titled and honoured people, then capitalised names the lexicon does not know.
+    i = sent.start
+    while i < sent.end:
+        if taken[i]:
+            i += 1
+            continue
+        token = doc[i]
+        if token.text in lexicon.honorifics or token.text.rstrip(".") in lexicon.honorifics:
+            j = _name_end(doc, i + 1, sent.end, taken)
+            if j > i + 1:
+                claim(i, j, _person(doc[i + 1:j].text, state), "honorific")
+                i = j
+                continue
+        if _namelike(token) and not (i == sent.start and token.lower_ in COMMON_CAPITALISED):
+            j = _name_end(doc, i, sent.end, taken)
+            if j > i:
+                ref, how = _classify(doc, i, j, sent, state)
+                if ref is not None:
+                    claim(i, j, ref, how)
+                i = j
+                continue
+        if token.text in PRONOUNS:
+            found.append(Mention(i, i + 1, Ref("", PRONOUNS[token.text], token.text), "pronoun"))
+        elif token.lower_ in NOMINALS and i > sent.start and doc[i - 1].lower_ == "the":
+            found.append(Mention(i - 1, i + 1, Ref("", "nominal", token.lower_), "nominal"))
+        i += 1
+    found.sort(key=lambda m: m.start)
+    for m in found:
+        if m.ref.key:
+            state.refs.setdefault(m.ref.key, m.ref)
+            text = doc[m.start:m.end].text
+            if text != m.ref.label and m.how not in ("demonym",):
+                state.aliases.setdefault(m.ref.key, set()).add(text)
+    return found
+
+
+def _namelike(token: Any) -> bool:
+    text = token.text
+    if len(text) < 2 or not text[0].isupper() or text.lower() in COMMON_CAPITALISED:
+        return False
+    return all(c.isalpha() or c in "-'’." for c in text)
+
+
+def _name_end(doc: Doc, i: int, end: int, taken: list[bool]) -> int:
+    """Where a run of capitalised words (initials and particles allowed inside) from i ends."""
+    j = i
+    while j < end and not taken[j]:
+        token = doc[j]
+        inner = j > i and token.text in {"van", "de", "der", "von", "bin", "al", "da", "du", "la", "le", "of"}
+        initial = len(token.text) <= 2 and token.text[:1].isupper() and token.text.rstrip(".").isalpha()
+        if _namelike(token) or initial or inner:
+            j += 1
+            continue
+        break
+    while j > i and doc[j - 1].text in {"van", "de", "der", "von", "bin", "al", "da", "du", "la", "le", "of"}:
+        j -= 1
+    return j if j - i <= 5 else i
+
+
+def _classify(doc: Doc, i: int, j: int, sent: Span, state: _Article) -> tuple[Ref | None, str]:
+    """What an unknown capitalised name is: a person, an organisation or a place (or nothing)."""
+    words = doc[i:j].text
+    if words in NEWS_OUTLETS:
+        return None, ""
+    last = doc[j - 1].lower_
+    before = doc[i - 1].lower_ if i > sent.start else ""
+    tokens = words.split()
+    if last in ORG_HEADS or (len(tokens) == 1 and words.isupper() and 2 <= len(words) <= 6):
+        return Ref(f"organization/{slugify(words)}", "organization", words), "shape"
+    if before in PLACE_PREPOSITIONS and len(tokens) <= 3:
+        return Ref(f"place/{slugify(words)}", "place", words), "place"
+    if len(tokens) == 1:
+        known = state.surnames.get(words)
+        if known is not None:
+            return known, "shape"
+        return None, ""
+    if any(t.endswith(".") and len(t) > 2 for t in tokens):
+        return None, ""
+    return _person(words, state), "shape"
+
+
+def _person(name: str, state: _Article) -> Ref:
+    """The person a name denotes: a known one by full name or surname, else a new one."""
+    name = re.sub(r"\s+", " ", name).strip()
+    known = state.lexicon.names.get(name)
+    if known is not None and known.kind == "person":
+        return known
+    surname = name.split()[-1]
+    if " " not in name and surname in state.surnames:
+        return state.surnames[surname]
+    if " " not in name:
+        known = state.lexicon.names.get(surname)
+        if known is not None and known.kind == "person":
+            return known
+    ref = Ref(f"person/{slugify(name)}", "person", name)
+    state.surnames.setdefault(surname, ref)
+    return ref
+
+
+def _dominant_state(state: _Article) -> Ref | None:
+    if not state.state_counts:
+        return None
+    key, _ = state.state_counts.most_common(1)[0]
+    return state.refs[key]
+
+
+# --- tenures
+
+
+def _tenures(doc: Doc, sent: Span, found: list[Mention], state: _Article, dominant: Ref | None,
+             read: Any) -> None:
+    lexicon = state.lexicon
+    by_start = {m.start: m for m in found}
+    by_end = {m.end: m for m in found}
+    for m in found:
+        if m.ref.kind != "person":
+            continue
+        title, polity, former = _title_before(doc, sent, m.start, by_end, lexicon)
+        if title is None:
+            title, polity, former = _title_after(doc, sent, m.end, by_start, lexicon)
+        if title is None:
+            continue
+        if polity is None and title.polity:
+            polity = lexicon.states_by_iso2.get(title.polity)
+        if polity is None and not title.generic:
+            polity = state.polity_of.get(m.ref.key) or dominant
+        if polity is None:
+            continue
+        _add_tenure(state, m.ref, title, polity, former, _evidence(doc, sent, read))
+
+
+def _title_before(doc: Doc, sent: Span, start: int, by_end: dict[int, Mention],
+                  lexicon: Lexicon) -> tuple[Title | None, Ref | None, bool]:
+    """"Russian President Vladimir Putin", "Iran's President Khatami", "former leader X"."""
+    for length in (4, 3, 2, 1):
+        j = start - length
+        if j < sent.start:
+            continue
+        words = doc[j:start].text.lower()
+        title = lexicon.titles.get(words)
+        if title is None:
+            continue
+        polity = None
+        k = j
+        if k - 1 >= sent.start and doc[k - 1].text in ("'s", "’s"):
+            k -= 1
+        owner = by_end.get(k)
+        if owner is not None and owner.ref.kind in ("state", "organization"):
+            polity, k = owner.ref, owner.start
+        former = k - 1 >= sent.start and doc[k - 1].lower_ == "former"
+        return title, polity, former
+    return None, None, False
+
+
+def _title_after(doc: Doc, sent: Span, end: int, by_start: dict[int, Mention],
+                 lexicon: Lexicon) -> tuple[Title | None, Ref | None, bool]:
+    """"Mr Putin, the Russian president", "Lord Browne, BP's chief executive", "X, head of Y"."""
+    i = end
+    if i >= sent.end or doc[i].text != ",":
+        return None, None, False
+    i += 1
+    if i < sent.end and doc[i].lower_ in ("the", "a"):
+        i += 1
+    former = i < sent.end and doc[i].lower_ == "former"
+    if former:
+        i += 1
+    polity = None
+    owner = by_start.get(i)
+    if owner is not None and owner.ref.kind in ("state", "organization"):
+        polity, i = owner.ref, owner.end
+        if i < sent.end and doc[i].text in ("'s", "’s"):
+            i += 1
+    for length in (4, 3, 2, 1):
+        if i + length > sent.end:
+            continue
+        title = lexicon.titles.get(doc[i:i + length].text.lower())
+        if title is None:
+            continue
+        k = i + length
+        if polity is None and k + 1 < sent.end and doc[k].lower_ == "of":
+            after = by_start.get(k + 1) or by_start.get(k + 2)
+            if after is not None and after.ref.kind in ("state", "organization"):
+                polity = after.ref
+        if k < sent.end and _namelike(doc[k]) and doc[k].lower_ != "of":
+            return None, None, False  # "X, the President Bush ..." is not an apposition
+        return title, polity, former
+    return None, None, False
+
+
+def _add_tenure(state: _Article, person: Ref, title: Title, polity: Ref, former: bool,
+                evidence: tuple[int, int]) -> None:
+    label = title.office_label(polity)
+    office = Ref(f"office/{slugify(label)}", "office", label, office_of=polity.key)
+    known = state.lexicon.names.get(label)
+    if known is not None and known.kind == "office":
+        office = known
+    state.refs.setdefault(polity.key, polity)
+    state.refs.setdefault(office.key, office)
+    state.polity_of.setdefault(person.key, polity)
+    state.titles_of.setdefault(person.key, title.words.split()[-1])
+    if any(t["person"] == person.key and t["office"] == office.key for t in state.tenures):
+        return
+    state.tenures.append({
+        "kind": "tenure", "key": slugify(f"{person.label} {label}")[:80], "person": person.key,
+        "office": office.key, **({"former": True} if former else {}),
+        "confidence": 0.8, "evidence": [{"start": evidence[0], "end": evidence[1]}],
+    })
+
+
+# --- events
+
+
+def _events(doc: Doc, sent: Span, found: list[Mention], previous: list[Mention], state: _Article,
+            read: Any, article: ArticleText, matchers: _Matchers,
+            last_speaker: frozenset[str]) -> frozenset[str]:
+    lexicon = state.lexicon
+    classes = {c.name: c for c in lexicon.triggers}
+    hits: dict[str, int] = {}
+    for match_id, s, e in sorted(matchers.triggers(sent.as_doc()), key=lambda h: (h[1], -(h[2] - h[1]))):
+        name = doc.vocab.strings[match_id]
+        start = s + sent.start
+        if any(start == other for other in hits.values()):
+            continue
+        hits.setdefault(name, start)
+    if not hits:
+        return frozenset()
+    # A specific class fired by the same words as Statement ("called for a ceasefire") wins.
+    if "Statement" in hits and any(
+        hits[n] <= hits["Statement"] + 1 and n != "Statement" and n in
+        ("CeasefireCall", "MediationOffer", "Condemnation", "Threat", "Accusation", "Assurance", "Letter")
+        for n in hits
+    ):
+        del hits["Statement"]
+    evidence = _evidence(doc, sent, read)
+    date = find_date(sent.text, article.published)
+    place = next((m.ref for m in found if m.ref.kind == "place"), None)
+    actors = [m for m in found if m.ref.kind in ("person", "state", "organization") and m.how != "place"]
+    speakers: frozenset[str] = frozenset()
+    for name, trigger in sorted(hits.items(), key=lambda kv: kv[1]):
+        cls = classes[name]
+        if cls.directed:
+            agents = _agent(doc, sent, trigger, found, previous, state)
+            if not agents:
+                continue
+            objects = [m.ref for m in actors if m.start > trigger and m.ref.key not in {a.key for a in agents}]
+            objects = [o for o in objects if o.key not in {state.polity_of.get(a.key, Ref("", "", "")).key
+                                                           for a in agents}][:3]
+            agents = _with_polities(agents, state)
+            if name == "Statement":
+                keys = frozenset(a.key for a in agents)
+                if keys == last_speaker and not objects:
+                    speakers = keys
+                    continue  # the same speaker goes on: one statement, not one per sentence
+                speakers = keys
+            roles = {"agent": agents, cls.object_role: objects}
+        else:
+            people = list(dict.fromkeys(m.ref for m in actors))
+            if name == "Election":
+                polities = [r for r in people if r.kind == "state"] or [
+                    state.polity_of[r.key] for r in people if r.key in state.polity_of]
+                if not polities:
+                    continue
+                roles = {"agent": polities[:1], "target": [r for r in people if r.kind == "person"][:3]}
+            else:
+                if not people:
+                    continue
+                roles = {"agent": people[:1], "participant": people[1:5]}
+        _add_event(state, name, roles, place, date, evidence, confidence=0.6)
+        if name == "AgreementSigning":
+            _agreement(doc, sent, trigger, actors, state, date, evidence)
+    return speakers
+
+
+def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: list[Mention],
+           state: _Article) -> list[Ref]:
+    """Who does what the trigger says: by-phrase of a passive, the subject, the speaker of a quote."""
+    if trigger - 1 >= sent.start and doc[trigger - 1].lower_ in PASSIVE_AUX:
+        by = next((k for k in range(trigger + 1, min(trigger + 4, sent.end)) if doc[k].lower_ == "by"), None)
+        if by is not None:
+            after = [m for m in found if m.start > by and m.ref.kind in ("person", "state", "organization")]
+            if after:
+                return [_resolve(after[0], previous, found, state)]
+    before = [m for m in found if m.end <= trigger and m.how != "place"
+              and m.ref.kind in ("person", "state", "organization", "pronoun", "nominal")]
+    quote_before = any(doc[k].text in ('"', "“", "”") for k in range(max(sent.start, trigger - 3), trigger))
+    if quote_before or (trigger + 1 < sent.end and trigger - 1 >= sent.start and doc[trigger - 1].text == ","):
+        after = [m for m in found if trigger < m.start <= trigger + 3
+                 and m.ref.kind in ("person", "state", "organization", "pronoun", "nominal")]
+        if after:
+            return [_resolve(after[0], previous, found, state)]
+    subjects = [m for m in before if trigger - m.end <= 12]
+    if subjects:
+        plain = [m for m in subjects if m.start == sent.start or doc[m.start - 1].lower_ not in PREPOSITIONS]
+        chosen = (plain or subjects)[-1]
+        ref = _resolve(chosen, previous, found, state)
+        return [ref] if ref.key else []
+    after = [m for m in found if trigger < m.start <= trigger + 3 and m.ref.kind == "person"]
+    if after:
+        return [after[0].ref]
+    return []
+
+
+def _resolve(mention: Mention, previous: list[Mention], found: list[Mention], state: _Article) -> Ref:
+    """A pronoun or "the minister" as the last fitting entity before it."""
+    if mention.how not in ("pronoun", "nominal"):
+        return mention.ref
+    earlier = [m for m in previous + [m for m in found if m.start < mention.start]
+               if m.ref.key and m.how != "place"]
+    word = mention.ref.label
+    for m in reversed(earlier):
+        if mention.how == "pronoun" and m.ref.kind == "person":
+            return m.ref
+        if mention.how == "nominal":
+            if word in ("company", "firm", "group", "bank", "party") and m.ref.kind == "organization":
+                return m.ref
+            if word == "government" and m.ref.kind == "state":
+                return m.ref
+            if m.ref.kind == "person" and state.titles_of.get(m.ref.key) == word:
+                return m.ref
+            if word in ("official", "spokesman") and m.ref.kind == "person":
+                return m.ref
+    return Ref("", "", "")
+
+
+def _with_polities(agents: list[Ref], state: _Article) -> list[Ref]:
+    """A person acting in office acts for their state too (the gold annotations name both)."""
+    out = list(agents)
+    for a in agents:
+        polity = state.polity_of.get(a.key)
+        if polity is not None and polity not in out:
+            out.append(polity)
+    return out
+
+
+def _add_event(state: _Article, name: str, roles: dict[str, list[Ref]], place: Ref | None,
+               date: str | None, evidence: tuple[int, int], confidence: float) -> None:
+    for refs in roles.values():
+        for r in refs:
+            state.refs.setdefault(r.key, r)
+    if place is not None:
+        state.refs.setdefault(place.key, place)
+    agents = roles["agent"]
+    label = f"{_class_words(name)} by {_join(r.label for r in agents[:2])}"
+    others = [r for role, refs in roles.items() if role != "agent" for r in refs]
+    if others:
+        label += f" involving {_join(r.label for r in others[:2])}"
+    key = slugify(f"{name} {agents[0].label} {evidence[0]}")[:80]
+    fact: dict[str, Any] = {"key": key, "type": name, "label": label}
+    if date:
+        fact["date"] = date
+    for role in ("agent", "recipient", "target", "participant"):
+        if roles.get(role):
+            fact[role] = [r.key for r in roles[role]]
+    if place is not None:
+        fact["location"] = place.key
+    fact["evidence"] = [{"start": evidence[0], "end": evidence[1]}]
+    fact["confidence"] = confidence
+    state.events.append(fact)
+
+
+def _agreement(doc: Doc, sent: Span, trigger: int, actors: list[Mention], state: _Article,
+               date: str | None, evidence: tuple[int, int]) -> None:
+    parties = list(dict.fromkeys(m.ref for m in actors if m.ref.kind in ("state", "organization")))
+    if len(parties) < 2:
+        parties = list(dict.fromkeys(state.polity_of.get(m.ref.key, m.ref) for m in actors))
+    if len(parties) < 2:
+        return
+    noun = next((doc[k] for k in range(sent.start, sent.end) if doc[k].lower_ in
+                 ("deal", "agreement", "accord", "pact", "treaty", "memorandum", "contract")), None)
+    kind = "agreement"
+    if noun is not None:
+        kind = noun.lower_
+        if noun.i - 1 >= sent.start and doc[noun.i - 1].is_lower and doc[noun.i - 1].is_alpha \
+                and doc[noun.i - 1].lower_ not in ("the", "a", "an", "this", "new", "that"):
+            kind = f"{doc[noun.i - 1].lower_} {kind}"
+    label = f"{kind.capitalize()} between {_join(p.label for p in parties[:3])}"
+    slug = slugify(label)[:80]
+    if any(a["agreement"] == slug for a in state.agreements):
+        return
+    fact: dict[str, Any] = {"kind": "agreement", "key": f"agreement-{slug}"[:80], "agreement": slug,
+                            "label": label, "parties": [p.key for p in parties[:4]]}
+    if date:
+        fact["signed"] = date
+    fact["evidence"] = [{"start": evidence[0], "end": evidence[1]}]
+    fact["confidence"] = 0.5
+    for p in parties:
+        state.refs.setdefault(p.key, p)
+    state.agreements.append(fact)
+
+
+def _class_words(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower().capitalize()
+
+
+def _join(labels: Iterable[str]) -> str:
+    items = list(labels)
+    return " and ".join(items) if len(items) <= 2 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _evidence(doc: Doc, sent: Span, read: Any) -> tuple[int, int]:
+    text = sent.text.rstrip()
+    start = sent.start_char
+    return read.span(start, start + len(text))
+
+
+# --- the draft
+
+
+def _draft(article: ArticleText, state: _Article) -> dict[str, Any]:
+    facts = state.tenures + state.events + state.agreements
+    named = {article_key for fact in facts for article_key in _refs_of(fact)}
+    for ref in state.refs.values():
+        if ref.kind in ("state", "person", "organization") and ref.key:
+            named.add(ref.key)
+    entities = []
+    for key in sorted(named):
+        ref = state.refs.get(key)
+        if ref is None:
+            continue
+        entry: dict[str, Any] = {"key": ref.key, "type": CLASS_OF_KIND.get(ref.kind, "Thing"), "label": ref.label}
+        if ref.known:
+            entry["known"] = True
+            if ref.wikidata:
+                entry["wikidata"] = ref.wikidata
+        else:
+            aliases = sorted(state.aliases.get(key, set()) - {ref.label})
+            if aliases:
+                entry["aliases"] = aliases
+            if ref.office_of:
+                entry["office_of"] = ref.office_of
+        entities.append(entry)
+    meta: dict[str, Any] = {"id": article.article_id, "title": article.title or article.article_id}
+    if article.publisher:
+        meta["publisher"] = article.publisher
+    if article.published:
+        meta["published"] = article.published.isoformat()
+    meta["extracted_by"] = {"engine": "rules", "version": ENGINE_VERSION}
+    return {"article": meta, "entities": entities, "facts": facts}
+
+
+def _refs_of(fact: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for field_name in ("person", "office", "location"):
+        if isinstance(fact.get(field_name), str):
+            out.append(fact[field_name])
+    for field_name in ("agent", "recipient", "target", "participant", "parties"):
+        out.extend(fact.get(field_name) or [])
+    return out
