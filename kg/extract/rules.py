@@ -43,8 +43,12 @@ ORG_HEADS = {"bank", "fund", "party", "union", "council", "commission", "corpora
              "federation", "alliance", "airlines", "airways", "motors", "capital", "holdings",
              "industries", "ltd", "inc", "plc", "corp", "co", "partners", "management", "exchange",
              "office", "department", "assembly", "senate", "board", "network", "bureau", "service",
-             "services", "systems", "technologies", "energy", "oil", "petroleum", "gas", "telecom",
+             "services", "systems", "technologies", "telecom",
              "aeronautics", "aviation", "securities", "investments", "society", "trust", "league"}
+PLACE_HEADS = {"sea", "ocean", "river", "gulf", "island", "islands", "mountains", "valley", "city",
+               "province", "region", "street", "square", "strait", "peninsula", "bay", "lake", "coast"}
+ROMAN = {"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII"}
+PARTICLES = {"van", "de", "der", "von", "bin", "al", "da", "du", "la", "le"}
 NEWS_OUTLETS = {"BBC", "Reuters", "AFP", "AP", "CNN", "Associated Press", "Financial Times", "Times",
                 "Guardian", "Telegraph", "Independent", "Economist", "Wall Street Journal",
                 "New York Times", "Washington Post", "Interfax", "Itar-Tass", "Tass", "Xinhua",
@@ -97,6 +101,7 @@ class _Article:
     events: list[dict[str, Any]] = field(default_factory=list)
     agreements: list[dict[str, Any]] = field(default_factory=list)
     state_counts: Counter[str] = field(default_factory=Counter)
+    trigger_hits: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 @cache
@@ -114,16 +119,25 @@ def extract(article: ArticleText, gazetteer: Gazetteer, *, known: Iterable[Entit
     state = _Article(lexicon)
     matchers = _matchers(lexicon)
     sentences = list(doc.sents)
-    mentions = [_mentions(doc, sent, matchers, state) for sent in sentences]
-    for sent, found in zip(sentences, mentions, strict=True):
+    # Each matcher runs once over the whole text; sentences take the matches inside them.
+    name_hits = sorted(((s, e) for _, s, e in matchers.names(doc)), key=lambda h: (h[0], h[0] - h[1]))
+    state.trigger_hits = sorted(matchers.triggers(doc), key=lambda h: (h[1], h[1] - h[2]))
+    taken = [False] * len(doc)
+    mentions = [_mentions(doc, sent, [h for h in name_hits if sent.start <= h[0] and h[1] <= sent.end],
+                          taken, state) for sent in sentences]
+    for found in mentions:
         for m in found:
             if m.ref.kind == "state" and m.how != "place":
                 state.state_counts[m.ref.key] += 1
     dominant = _dominant_state(state)
+    # Titles with their polity first, so that "President Bush" later in the text takes the
+    # polity an earlier "US President George W Bush" gave; then the rest, by default.
+    for fallback in (False, True):
+        for sent, found in zip(sentences, mentions, strict=True):
+            _tenures(doc, sent, found, state, dominant if fallback else None, read)
     previous: list[Mention] = []
     last_speaker: frozenset[str] = frozenset()
     for sent, found in zip(sentences, mentions, strict=True):
-        _tenures(doc, sent, found, state, dominant, read)
         speakers = _events(doc, sent, found, previous, state, read, article, matchers, last_speaker)
         last_speaker = speakers
         previous = (previous + [m for m in found if m.how not in ("pronoun", "nominal")])[-30:]
@@ -165,9 +179,9 @@ def _build_matchers(lexicon: Lexicon) -> _Matchers:
     return _Matchers(names, titles, triggers)
 
 
-def _mentions(doc: Doc, sent: Span, matchers: _Matchers, state: _Article) -> list[Mention]:
+def _mentions(doc: Doc, sent: Span, spans: list[tuple[int, int]], taken: list[bool],
+              state: _Article) -> list[Mention]:
     lexicon = state.lexicon
-    taken = [False] * len(doc)
     found: list[Mention] = []
 
     def claim(start: int, end: int, ref: Ref, how: str) -> None:
@@ -177,12 +191,7 @@ def _mentions(doc: Doc, sent: Span, matchers: _Matchers, state: _Article) -> lis
             taken[i] = True
         found.append(Mention(start, end, ref, how))
 
-    spans = sorted(
-        ((s, e) for _, s, e in matchers.names(sent.as_doc())), key=lambda se: (se[0], -(se[1] - se[0]))
-    )
-    offset = sent.start
-    for s, e in spans:
-        start, end = s + offset, e + offset
+    for start, end in spans:
         text = doc[start:end].text
         if text in NEWS_OUTLETS:
             continue
@@ -190,6 +199,8 @@ def _mentions(doc: Doc, sent: Span, matchers: _Matchers, state: _Article) -> lis
             claim(start, end, lexicon.demonyms[text], "demonym")
             continue
         ref = lexicon.names[text]
+        if ref.kind == "office":
+            continue  # "Israeli Prime Minister" is a title: the tenure rules read it with its polity
         before = doc[start - 1].lower_ if start > sent.start else ""
         if text in lexicon.metonyms and before in PLACE_PREPOSITIONS | {"to", "from"}:
             claim(start, end, Ref(f"place/{slugify(text)}", "place", text.removeprefix("the ")), "place")
@@ -243,28 +254,35 @@ def _name_end(doc: Doc, i: int, end: int, taken: list[bool]) -> int:
     j = i
     while j < end and not taken[j]:
         token = doc[j]
-        inner = j > i and token.text in {"van", "de", "der", "von", "bin", "al", "da", "du", "la", "le", "of"}
+        inner = j > i and token.text in PARTICLES
         initial = len(token.text) <= 2 and token.text[:1].isupper() and token.text.rstrip(".").isalpha()
         if _namelike(token) or initial or inner:
             j += 1
             continue
         break
-    while j > i and doc[j - 1].text in {"van", "de", "der", "von", "bin", "al", "da", "du", "la", "le", "of"}:
+    while j > i and doc[j - 1].text in PARTICLES:
         j -= 1
     return j if j - i <= 5 else i
 
 
 def _classify(doc: Doc, i: int, j: int, sent: Span, state: _Article) -> tuple[Ref | None, str]:
     """What an unknown capitalised name is: a person, an organisation or a place (or nothing)."""
+    # A title in front is an office, not part of the name: "Ambassador Stefan Johannesson".
+    for length in (3, 2, 1):
+        if i + length <= j and doc[i:i + length].text.lower() in state.lexicon.titles:
+            i += length
+            break
+    if i >= j:
+        return None, ""
     words = doc[i:j].text
-    if words in NEWS_OUTLETS:
+    if words in NEWS_OUTLETS or doc[i].text in NEWS_OUTLETS or words in ROMAN:
         return None, ""
     last = doc[j - 1].lower_
     before = doc[i - 1].lower_ if i > sent.start else ""
     tokens = words.split()
     if last in ORG_HEADS or (len(tokens) == 1 and words.isupper() and 2 <= len(words) <= 6):
         return Ref(f"organization/{slugify(words)}", "organization", words), "shape"
-    if before in PLACE_PREPOSITIONS and len(tokens) <= 3:
+    if (before in PLACE_PREPOSITIONS | {"from"} and len(tokens) <= 3) or last in PLACE_HEADS:
         return Ref(f"place/{slugify(words)}", "place", words), "place"
     if len(tokens) == 1:
         known = state.surnames.get(words)
@@ -319,8 +337,12 @@ def _tenures(doc: Doc, sent: Span, found: list[Mention], state: _Article, domina
             continue
         if polity is None and title.polity:
             polity = lexicon.states_by_iso2.get(title.polity)
-        if polity is None and not title.generic:
-            polity = state.polity_of.get(m.ref.key) or dominant
+        if polity is None:
+            polity = state.polity_of.get(m.ref.key)
+        if polity is None and not title.generic and dominant is not None:
+            nearby = sorted((abs(o.start - m.start), o.start, o.ref) for o in found
+                            if o.ref.kind == "state" and o.how != "place")
+            polity = nearby[0][2] if nearby else dominant
         if polity is None:
             continue
         _add_tenure(state, m.ref, title, polity, former, _evidence(doc, sent, read))
@@ -413,9 +435,10 @@ def _events(doc: Doc, sent: Span, found: list[Mention], previous: list[Mention],
     lexicon = state.lexicon
     classes = {c.name: c for c in lexicon.triggers}
     hits: dict[str, int] = {}
-    for match_id, s, e in sorted(matchers.triggers(sent.as_doc()), key=lambda h: (h[1], -(h[2] - h[1]))):
+    for match_id, start, e in state.trigger_hits:
+        if not (sent.start <= start and e <= sent.end):
+            continue
         name = doc.vocab.strings[match_id]
-        start = s + sent.start
         if any(start == other for other in hits.values()):
             continue
         hits.setdefault(name, start)
