@@ -29,6 +29,7 @@ from kg.ingest.gazetteer import Entity, Gazetteer
 from kg.model.iris import slugify
 
 ENGINE_VERSION = "rules-1"
+MIN_MENTIONS = 1
 
 PREPOSITIONS = {"of", "in", "to", "with", "for", "from", "on", "at", "by", "against", "about", "into",
                 "over", "between", "than", "after", "before", "under", "as", "like", "among"}
@@ -102,6 +103,7 @@ class _Article:
     agreements: list[dict[str, Any]] = field(default_factory=list)
     state_counts: Counter[str] = field(default_factory=Counter)
     trigger_hits: list[tuple[int, int, int]] = field(default_factory=list)
+    mention_counts: Counter[str] = field(default_factory=Counter)
 
 
 @cache
@@ -235,6 +237,7 @@ def _mentions(doc: Doc, sent: Span, spans: list[tuple[int, int]], taken: list[bo
     found.sort(key=lambda m: m.start)
     for m in found:
         if m.ref.key:
+            state.mention_counts[m.ref.key] += 1
             state.refs.setdefault(m.ref.key, m.ref)
             text = doc[m.start:m.end].text
             if text != m.ref.label and m.how not in ("demonym",):
@@ -630,7 +633,9 @@ def _draft(article: ArticleText, state: _Article) -> dict[str, Any]:
     facts = state.tenures + state.events + state.agreements
     named = {article_key for fact in facts for article_key in _refs_of(fact)}
     for ref in state.refs.values():
-        if ref.kind in ("state", "person", "organization") and ref.key:
+        # Entities no fact names are listed when the text names them again: a passing
+        # mention ("firms from France") is background, not an actor.
+        if ref.kind in ("state", "person", "organization") and state.mention_counts[ref.key] >= MIN_MENTIONS:
             named.add(ref.key)
     entities = []
     for key in sorted(named):
