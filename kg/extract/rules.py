@@ -343,9 +343,7 @@ def _tenures(doc: Doc, sent: Span, found: list[Mention], state: _Article, domina
         if polity is None:
             polity = state.polity_of.get(m.ref.key)
         if polity is None and not title.generic and dominant is not None:
-            nearby = sorted((abs(o.start - m.start), o.start, o.ref) for o in found
-                            if o.ref.kind == "state" and o.how != "place")
-            polity = nearby[0][2] if nearby else dominant
+            polity = dominant
         if polity is None:
             continue
         _add_tenure(state, m.ref, title, polity, former, _evidence(doc, sent, read))
@@ -643,6 +641,8 @@ def _draft(article: ArticleText, state: _Article) -> dict[str, Any]:
         if ref is None:
             continue
         entry: dict[str, Any] = {"key": ref.key, "type": CLASS_OF_KIND.get(ref.kind, "Thing"), "label": ref.label}
+        if ref.office_of:
+            entry["office_of"] = ref.office_of
         if ref.known:
             entry["known"] = True
             if ref.wikidata:
@@ -651,8 +651,6 @@ def _draft(article: ArticleText, state: _Article) -> dict[str, Any]:
             aliases = sorted(state.aliases.get(key, set()) - {ref.label})
             if aliases:
                 entry["aliases"] = aliases
-            if ref.office_of:
-                entry["office_of"] = ref.office_of
         entities.append(entry)
     meta: dict[str, Any] = {"id": article.article_id, "title": article.title or article.article_id}
     if article.publisher:
