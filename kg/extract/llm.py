@@ -24,6 +24,7 @@ from kg.errors import ExtractionError
 from kg.extract import ArticleText, Draft
 from kg.extract.answer import answer_schema, draft_from_answer, event_classes
 from kg.ingest.gazetteer import Entity, Gazetteer
+from kg.model import formats
 from kg.model.ontology import ontology_graph
 from kg.model.vocab import NG_IRI
 
@@ -113,7 +114,7 @@ def _ask(settings: Settings, article: ArticleText) -> dict[str, Any]:
     }
     if settings.llm_model:
         body["model"] = settings.llm_model  # llama.cpp serves one model and needs no name
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    headers = {"Content-Type": formats.JSON, "Accept": formats.JSON}
     if settings.llm_api_key:
         headers["Authorization"] = f"Bearer {settings.llm_api_key}"
     request = urllib.request.Request(

@@ -459,6 +459,8 @@ def _events(doc: Doc, sent: Span, found: list[Mention], previous: list[Mention],
     speakers: frozenset[str] = frozenset()
     for name, trigger in sorted(hits.items(), key=lambda kv: kv[1]):
         cls = classes[name]
+        if trigger > sent.start and doc[trigger - 1].lower_ in ("the", "this", "that", "these", "its", "their"):
+            continue  # "the talks", "this deal": an event the text has reported already
         if cls.directed:
             agents = _agent(doc, sent, trigger, found, previous, state)
             if not agents:
@@ -504,7 +506,7 @@ def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: l
     before = [m for m in found if m.end <= trigger and m.how != "place"
               and m.ref.kind in ("person", "state", "organization", "pronoun", "nominal")]
     quote_before = any(doc[k].text in ('"', "“", "”") for k in range(max(sent.start, trigger - 3), trigger))
-    if quote_before or (trigger + 1 < sent.end and trigger - 1 >= sent.start and doc[trigger - 1].text == ","):
+    if quote_before:  # '"...," said Mr X' and '"...", Mr X said': the speaker is next to the verb
         after = [m for m in found if trigger < m.start <= trigger + 3
                  and m.ref.kind in ("person", "state", "organization", "pronoun", "nominal")]
         if after:
@@ -513,6 +515,10 @@ def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: l
     if subjects:
         plain = [m for m in subjects if m.start == sent.start or doc[m.start - 1].lower_ not in PREPOSITIONS]
         chosen = (plain or subjects)[-1]
+        if chosen.how == "demonym":
+            # "Mr Putin, the Russian president, warned": the person, not their nationality
+            people = [m for m in plain if m.ref.kind == "person" and m.start < chosen.start]
+            chosen = people[-1] if people else chosen
         ref = _resolve(chosen, previous, found, state)
         return [ref] if ref.key else []
     after = [m for m in found if trigger < m.start <= trigger + 3 and m.ref.kind == "person"]
