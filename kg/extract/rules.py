@@ -457,14 +457,22 @@ def _events(doc: Doc, sent: Span, found: list[Mention], previous: list[Mention],
     place = next((m.ref for m in found if m.ref.kind == "place"), None)
     actors = [m for m in found if m.ref.kind in ("person", "state", "organization") and m.how != "place"]
     speakers: frozenset[str] = frozenset()
+    directed: list[tuple[int, list[Ref]]] = []
     for name, trigger in sorted(hits.items(), key=lambda kv: kv[1]):
         cls = classes[name]
-        if trigger > sent.start and doc[trigger - 1].lower_ in ("the", "this", "that", "these", "its", "their"):
+        if trigger > sent.start and doc[trigger - 1].lower_ in ("the", "this", "that", "these", "its", "their") \
+                and any(e["type"] == name for e in state.events):
             continue  # "the talks", "this deal": an event the text has reported already
         if cls.directed:
             agents = _agent(doc, sent, trigger, found, previous, state)
+            # "X condemned Y and offered mediation": a second verb of one subject has its
+            # agent, not the first verb's object.
+            earlier = [(t, a) for t, a in directed if agents and t < _start_of(agents[0], found) < trigger]
+            if earlier:
+                agents = earlier[-1][1]
             if not agents:
                 continue
+            directed.append((trigger, agents))
             objects = [m.ref for m in actors if m.start > trigger and m.ref.key not in {a.key for a in agents}]
             objects = [o for o in objects if o.key not in {state.polity_of.get(a.key, Ref("", "", "")).key
                                                            for a in agents}][:3]
@@ -505,6 +513,12 @@ def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: l
                 return [_resolve(after[0], previous, found, state)]
     before = [m for m in found if m.end <= trigger and m.how != "place"
               and m.ref.kind in ("person", "state", "organization", "pronoun", "nominal")]
+    if doc[trigger].lower_.endswith("ing") and trigger > sent.start and doc[trigger - 1].lower_ in (",", "and"):
+        # "..., recalling X and accusing Y": the participle's subject is the sentence's
+        people = [m for m in before if m.ref.kind == "person"] or before
+        if people:
+            ref = _resolve(people[0], previous, found, state)
+            return [ref] if ref.key else []
     quote_before = any(doc[k].text in ('"', "“", "”") for k in range(max(sent.start, trigger - 3), trigger))
     if quote_before:  # '"...," said Mr X' and '"...", Mr X said': the speaker is next to the verb
         after = [m for m in found if trigger < m.start <= trigger + 3
@@ -525,6 +539,11 @@ def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: l
     if after:
         return [after[0].ref]
     return []
+
+
+def _start_of(ref: Ref, found: list[Mention]) -> int:
+    """Where the sentence first names an entity (-1: not in this sentence)."""
+    return next((m.start for m in found if m.ref.key == ref.key), -1)
 
 
 def _resolve(mention: Mention, previous: list[Mention], found: list[Mention], state: _Article) -> Ref:
@@ -625,9 +644,9 @@ def _join(labels: Iterable[str]) -> str:
 
 
 def _evidence(doc: Doc, sent: Span, read: Any) -> tuple[int, int]:
-    text = sent.text.rstrip()
-    start = sent.start_char
-    return read.span(start, start + len(text))
+    text = sent.text
+    start = sent.start_char + len(text) - len(text.lstrip())
+    return read.span(start, sent.start_char + len(text.rstrip()))
 
 
 # --- the draft
