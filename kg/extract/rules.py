@@ -34,6 +34,7 @@ MIN_MENTIONS = 1
 PREPOSITIONS = {"of", "in", "to", "with", "for", "from", "on", "at", "by", "against", "about", "into",
                 "over", "between", "than", "after", "before", "under", "as", "like", "among"}
 PLACE_PREPOSITIONS = {"in", "at"}
+DEFINITE = {"the", "this", "that", "these", "its", "their"}
 PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "be"}
 PRONOUNS = {"he": "person", "she": "person", "He": "person", "She": "person"}
 NOMINALS = {"minister", "president", "chancellor", "secretary", "leader", "chairman", "premier",
@@ -460,20 +461,23 @@ def _events(doc: Doc, sent: Span, found: list[Mention], previous: list[Mention],
     directed: list[tuple[int, list[Ref]]] = []
     for name, trigger in sorted(hits.items(), key=lambda kv: kv[1]):
         cls = classes[name]
-        if trigger > sent.start and doc[trigger - 1].lower_ in ("the", "this", "that", "these", "its", "their") \
+        if trigger > sent.start and doc[trigger - 1].lower_ in DEFINITE \
                 and any(e["type"] == name for e in state.events):
             continue  # "the talks", "this deal": an event the text has reported already
         if cls.directed:
             agents = _agent(doc, sent, trigger, found, previous, state)
             # "X condemned Y and offered mediation": a second verb of one subject has its
             # agent, not the first verb's object.
+            coordinated = any(doc[k].lower_ in ("and", "but", "then", "while")
+                              for k in range(max(sent.start, trigger - 3), trigger))
             earlier = [(t, a) for t, a in directed if agents and t < _start_of(agents[0], found) < trigger]
-            if earlier:
+            if earlier and coordinated:
                 agents = earlier[-1][1]
             if not agents:
                 continue
             directed.append((trigger, agents))
-            objects = [m.ref for m in actors if m.start > trigger and m.ref.key not in {a.key for a in agents}]
+            taken_keys = {a.key for a in agents}
+            objects = [m.ref for m in actors if m.start > trigger and m.ref.key not in taken_keys]
             objects = [o for o in objects if o.key not in {state.polity_of.get(a.key, Ref("", "", "")).key
                                                            for a in agents}][:3]
             agents = _with_polities(agents, state)
@@ -513,7 +517,8 @@ def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: l
                 return [_resolve(after[0], previous, found, state)]
     before = [m for m in found if m.end <= trigger and m.how != "place"
               and m.ref.kind in ("person", "state", "organization", "pronoun", "nominal")]
-    if doc[trigger].lower_.endswith("ing") and trigger > sent.start and doc[trigger - 1].lower_ in (",", "and"):
+    participle = doc[trigger].lower_.endswith("ing")
+    if participle and trigger > sent.start and doc[trigger - 1].lower_ in (",", "and"):
         # "..., recalling X and accusing Y": the participle's subject is the sentence's
         people = [m for m in before if m.ref.kind == "person"] or before
         if people:
@@ -665,7 +670,7 @@ def _draft(article: ArticleText, state: _Article) -> dict[str, Any]:
         ref = state.refs.get(key)
         if ref is None:
             continue
-        entry: dict[str, Any] = {"key": ref.key, "type": CLASS_OF_KIND.get(ref.kind, "Thing"), "label": ref.label}
+        entry: dict[str, Any] = {"key": ref.key, "type": CLASS_OF_KIND[ref.kind], "label": ref.label}
         if ref.office_of:
             entry["office_of"] = ref.office_of
         if ref.known:
