@@ -49,6 +49,12 @@ ORG_HEADS = {"bank", "fund", "party", "union", "council", "commission", "corpora
              "aeronautics", "aviation", "securities", "investments", "society", "trust", "league"}
 PLACE_HEADS = {"sea", "ocean", "river", "gulf", "island", "islands", "mountains", "valley", "city",
                "province", "region", "street", "square", "strait", "peninsula", "bay", "lake", "coast"}
+AGREEMENT_HEADS = {"treaty", "pact", "accord", "convention", "protocol", "agreement", "charter"}
+# Organisations named head first, as in Spanish, French or Russian names
+FOREIGN_ORG_HEADS = {"group", "grupo", "banco", "aguas", "petroleos", "compania", "societe", "television",
+                     "radio", "air", "gruppo", "bank"}
+ORG_WORDS = {"international", "national", "world", "general", "central", "federal", "european", "oil", "gas",
+             "trade", "energy", "security"}
 ROMAN = {"II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII"}
 PARTICLES = {"van", "de", "der", "von", "bin", "al", "da", "du", "la", "le"}
 NEWS_OUTLETS = {"BBC", "Reuters", "AFP", "AP", "CNN", "Associated Press", "Financial Times", "Times",
@@ -104,6 +110,7 @@ class _Article:
     agreements: list[dict[str, Any]] = field(default_factory=list)
     state_counts: Counter[str] = field(default_factory=Counter)
     trigger_hits: list[tuple[int, int, int]] = field(default_factory=list)
+    place_names: set[str] = field(default_factory=set)  # names the text puts after "in" or "at"
     mention_counts: Counter[str] = field(default_factory=Counter)
 
 
@@ -126,6 +133,7 @@ def extract(article: ArticleText, gazetteer: Gazetteer, *, known: Iterable[Entit
     name_hits = sorted(((s, e) for _, s, e in matchers.names(doc)), key=lambda h: (h[0], h[0] - h[1]))
     state.trigger_hits = sorted(matchers.triggers(doc), key=lambda h: (h[1], h[1] - h[2]))
     taken = [False] * len(doc)
+    state.place_names = _place_names(doc, lexicon)
     mentions = [_mentions(doc, sent, [h for h in name_hits if sent.start <= h[0] and h[1] <= sent.end],
                           taken, state) for sent in sentences]
     for found in mentions:
@@ -194,6 +202,9 @@ def _mentions(doc: Doc, sent: Span, spans: list[tuple[int, int]], taken: list[bo
             taken[i] = True
         found.append(Mention(start, end, ref, how))
 
+    for start, end in _organisation_runs(doc, sent):
+        claim(start, end, Ref(f"organization/{slugify(doc[start:end].text)}", "organization",
+                              doc[start:end].text), "shape")
     for start, end in spans:
         text = doc[start:end].text
         if text in NEWS_OUTLETS:
@@ -246,6 +257,51 @@ def _mentions(doc: Doc, sent: Span, spans: list[tuple[int, int]], taken: list[bo
     return found
 
 
+def _place_names(doc: Doc, lexicon: Lexicon) -> set[str]:
+    """Names the text puts after "in", "at" or "city of": places wherever else they appear."""
+    names = set()
+    never = [False] * len(doc)
+    for k, token in enumerate(doc[:-1]):
+        if token.lower_ in PLACE_PREPOSITIONS or (token.lower_ == "of" and k and doc[k - 1].lower_ in
+                                                   ("city", "town", "capital", "province", "region")):
+            end = _name_end(doc, k + 1, len(doc), never)
+            words = doc[k + 1:end].text
+            if end > k + 1 and words not in lexicon.names and words not in lexicon.demonyms \
+                    and doc[end - 1].lower_ not in ORG_HEADS and doc[k + 1].text not in lexicon.honorifics:
+                names.add(words)
+    return names
+
+
+def _organisation_runs(doc: Doc, sent: Span) -> list[tuple[int, int]]:
+    """Capitalised runs that end in a word such as Corporation or Fund, states and all:
+    "China National Petroleum Corporation", "Oil and Natural Gas Corporation"."""
+    runs = []
+    for k in range(sent.start, sent.end):
+        token = doc[k]
+        if token.lower_ not in ORG_HEADS or not token.text[:1].isupper() or token.lower_ in ("co",):
+            continue
+        if k + 1 < sent.end and doc[k + 1].text in ("of", "for") and k + 2 < sent.end \
+                and doc[k + 2].text[:1].isupper():
+            continue  # "Bank of England": the gazetteer's, or a longer name read elsewhere
+        a = k
+        while a - 1 >= sent.start:
+            prev = doc[a - 1]
+            if prev.text[:1].isupper() and prev.is_alpha and (
+                    prev.lower_ not in COMMON_CAPITALISED or prev.lower_ in ORG_WORDS):
+                a -= 1
+            elif prev.lower_ in ("and", "&") and a - 2 >= sent.start and doc[a - 2].text[:1].isupper() \
+                    and (a - 3 < sent.start or not doc[a - 3].text[:1].isupper()):
+                a -= 2  # "Oil and Natural Gas Corporation": one word before "and", then the run ends
+                break
+            else:
+                break
+        if a == sent.start and doc[a].lower_ in COMMON_CAPITALISED and doc[a].lower_ not in ORG_WORDS:
+            a += 1
+        if k - a >= 1:
+            runs.append((a, k + 1))
+    return runs
+
+
 def _namelike(token: Any) -> bool:
     text = token.text
     if len(text) < 2 or not text[0].isupper() or text.lower() in COMMON_CAPITALISED:
@@ -281,7 +337,15 @@ def _classify(doc: Doc, i: int, j: int, sent: Span, state: _Article) -> tuple[Re
     words = doc[i:j].text
     if words in NEWS_OUTLETS or doc[i].text in NEWS_OUTLETS or words in ROMAN:
         return None, ""
+    if i - 2 >= sent.start and doc[i - 1].text in ("'s", "’s") and doc[i - 2].text in NEWS_OUTLETS:
+        return None, ""  # "the BBC's Patrick Bartlett": a reporter, the source of the story
     last = doc[j - 1].lower_
+    if last in AGREEMENT_HEADS:
+        return None, ""  # "Energy Charter Treaty": an agreement, not a person
+    if words in state.place_names:
+        return Ref(f"place/{slugify(words)}", "place", words), "place"
+    if doc[i].lower_ in FOREIGN_ORG_HEADS:
+        return Ref(f"organization/{slugify(words)}", "organization", words), "shape"
     before = doc[i - 1].lower_ if i > sent.start else ""
     tokens = words.split()
     if last in ORG_HEADS or (len(tokens) == 1 and words.isupper() and 2 <= len(words) <= 6):
