@@ -36,7 +36,7 @@ PREPOSITIONS = {"of", "in", "to", "with", "for", "from", "on", "at", "by", "agai
 PLACE_PREPOSITIONS = {"in", "at"}
 DEFINITE = {"the", "this", "that", "these", "its", "their"}
 PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "be"}
-PRONOUNS = {"he": "person", "she": "person", "He": "person", "She": "person"}
+PRONOUNS = {"he": "person", "she": "person", "He": "person", "She": "person", "It": "thing"}
 NOMINALS = {"minister", "president", "chancellor", "secretary", "leader", "chairman", "premier",
             "spokesman", "official", "company", "firm", "group", "government", "bank", "party"}
 ORG_HEADS = {"bank", "fund", "party", "union", "council", "commission", "corporation", "company",
@@ -217,7 +217,8 @@ def _mentions(doc: Doc, sent: Span, spans: list[tuple[int, int]], taken: list[bo
             continue  # "Israeli Prime Minister" is a title: the tenure rules read it with its polity
         before = doc[start - 1].lower_ if start > sent.start else ""
         if text in lexicon.metonyms and before in PLACE_PREPOSITIONS | {"to", "from"}:
-            claim(start, end, Ref(f"place/{slugify(text)}", "place", text.removeprefix("the ")), "place")
+            place = Ref(f"place/{slugify(text)}", "place", text.removeprefix("the "), iso2=ref.iso2)
+            claim(start, end, place, "place")
             continue
         claim(start, end, ref, "metonym" if text in lexicon.metonyms else "name")
     # Titled and honoured people, then capitalised names the lexicon does not know.
@@ -248,6 +249,8 @@ def _mentions(doc: Doc, sent: Span, spans: list[tuple[int, int]], taken: list[bo
         i += 1
     found.sort(key=lambda m: m.start)
     for m in found:
+        if m.ref.kind == "organization":
+            _short_name(m.ref, state)
         if m.ref.key:
             state.mention_counts[m.ref.key] += 1
             state.refs.setdefault(m.ref.key, m.ref)
@@ -270,6 +273,15 @@ def _place_names(doc: Doc, lexicon: Lexicon) -> set[str]:
                     and doc[end - 1].lower_ not in ORG_HEADS and doc[k + 1].text not in lexicon.honorifics:
                 names.add(words)
     return names
+
+
+def _short_name(ref: Ref, state: _Article) -> None:
+    """ "Menatep" after "Group Menatep": an organisation's distinctive word names it later on."""
+    words = ref.label.split()
+    distinctive = [w for w in words if w.lower() not in ORG_HEADS and w.lower() not in FOREIGN_ORG_HEADS
+                   and w.lower() not in COMMON_CAPITALISED and w.lower() not in ORG_WORDS]
+    if len(words) > 1 and len(distinctive) == 1 and distinctive[0] not in state.lexicon.names:
+        state.surnames.setdefault(distinctive[0], ref)
 
 
 def _organisation_runs(doc: Doc, sent: Span) -> list[tuple[int, int]]:
@@ -551,11 +563,19 @@ def _events(doc: Doc, sent: Span, found: list[Mention], previous: list[Mention],
                     speakers = keys
                     continue  # the same speaker goes on: one statement, not one per sentence
                 speakers = keys
+            if name == "Visit" and place is not None and place.iso2:
+                host = state.lexicon.states_by_iso2.get(place.iso2)
+                if host is not None and host not in agents:  # a visit to Moscow is a visit to Russia
+                    objects = [host] + [o for o in objects if o != host][:2]
             roles = {"agent": agents, cls.object_role: objects}
         else:
-            people = list(dict.fromkeys(m.ref for m in actors))
+            people = list(dict.fromkeys(_resolve(m, previous, found, state) for m in actors + [
+                m for m in found if m.how == "pronoun" and m.ref.kind == "person"]))
+            people = _with_polities([r for r in people if r.key], state)
             if name == "Election":
-                polities = [r for r in people if r.kind == "state"] or [
+                states = sorted((m for m in actors if m.ref.kind == "state"),
+                                key=lambda m: abs(m.start - trigger))
+                polities = [m.ref for m in states] or [
                     state.polity_of[r.key] for r in people if r.key in state.polity_of]
                 if not polities:
                     continue
@@ -574,7 +594,7 @@ def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: l
            state: _Article) -> list[Ref]:
     """Who does what the trigger says: by-phrase of a passive, the subject, the speaker of a quote."""
     if trigger - 1 >= sent.start and doc[trigger - 1].lower_ in PASSIVE_AUX:
-        by = next((k for k in range(trigger + 1, min(trigger + 4, sent.end)) if doc[k].lower_ == "by"), None)
+        by = next((k for k in range(trigger + 1, min(trigger + 8, sent.end)) if doc[k].lower_ == "by"), None)
         if by is not None:
             after = [m for m in found if m.start > by and m.ref.kind in ("person", "state", "organization")]
             if after:
@@ -623,7 +643,9 @@ def _resolve(mention: Mention, previous: list[Mention], found: list[Mention], st
                if m.ref.key and m.how != "place"]
     word = mention.ref.label
     for m in reversed(earlier):
-        if mention.how == "pronoun" and m.ref.kind == "person":
+        if mention.how == "pronoun" and m.ref.kind == "person" and word != "It":
+            return m.ref
+        if word == "It" and m.ref.kind in ("organization", "state"):
             return m.ref
         if mention.how == "nominal":
             if word in ("company", "firm", "group", "bank", "party") and m.ref.kind == "organization":
