@@ -34,6 +34,10 @@ MIN_MENTIONS = 1
 PREPOSITIONS = {"of", "in", "to", "with", "for", "from", "on", "at", "by", "against", "about", "into",
                 "over", "between", "than", "after", "before", "under", "as", "like", "among"}
 PLACE_PREPOSITIONS = {"in", "at"}
+HEDGES = ("expected to", "likely to", "said to", "hopes to", "hope to", "trying to", "plans to",
+          "aims to", "wants to", "set to", "could", "might", "may ")
+DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her", "our", "any",
+               "no", "every", "each", "another"}
 DEFINITE = {"the", "this", "that", "these", "its", "their"}
 PASSIVE_AUX = {"was", "were", "been", "being", "is", "are", "be"}
 PRONOUNS = {"he": "person", "she": "person", "He": "person", "She": "person", "It": "thing"}
@@ -533,10 +537,19 @@ def _events(doc: Doc, sent: Span, found: list[Mention], previous: list[Mention],
     date = find_date(sent.text, article.published)
     place = next((m.ref for m in found if m.ref.kind == "place"), None)
     actors = [m for m in found if m.ref.kind in ("person", "state", "organization") and m.how != "place"]
+    actors = [m if m.how != "pronoun" else
+              Mention(m.start, m.end, _resolve(m, previous, found, state), "name") for m in actors]
+    actors = [m for m in actors if m.ref.key]
     speakers: frozenset[str] = frozenset()
     directed: list[tuple[int, list[Ref]]] = []
     for name, trigger in sorted(hits.items(), key=lambda kv: kv[1]):
         cls = classes[name]
+        if _hedged(doc, sent, trigger):
+            continue
+        before = doc[trigger - 1] if trigger > sent.start else None
+        noun_use = before is not None and (before.lower_ in DETERMINERS or before.like_num)
+        if cls.directed and noun_use:
+            continue  # "the 2003 invasion", "a visit": who did it is not this sentence's subject
         if trigger > sent.start and doc[trigger - 1].lower_ in DEFINITE \
                 and any(e["type"] == name for e in state.events):
             continue  # "the talks", "this deal": an event the text has reported already
@@ -628,6 +641,12 @@ def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: l
     if after:
         return [after[0].ref]
     return []
+
+
+def _hedged(doc: Doc, sent: Span, trigger: int) -> bool:
+    """ "is expected to meet", "hopes to sign": a plan or a hope, not an event the text reports."""
+    window = doc[max(sent.start, trigger - 4):trigger].text.lower()
+    return any(h in window for h in HEDGES)
 
 
 def _start_of(ref: Ref, found: list[Mention]) -> int:
