@@ -23,7 +23,7 @@ from kg.extract.lexicon import Lexicon, build_lexicon
 from kg.extract.rules.article import ArticleState, Mention
 from kg.extract.rules.draft import draft_of
 from kg.extract.rules.events import read_events
-from kg.extract.rules.mentions import dominant_state, place_names_of, read_mentions
+from kg.extract.rules.mentions import dominant_state, person_words_of, place_names_of, read_mentions
 from kg.extract.rules.tenures import read_tenures
 from kg.extract.text import read_text
 from kg.ingest.gazetteer import Entity, Gazetteer
@@ -52,6 +52,8 @@ def extract(article: ArticleText, gazetteer: Gazetteer, *, known: Iterable[Entit
     state.trigger_hits = sorted(matchers.triggers(doc), key=lambda h: (h[1], h[1] - h[2]))
     taken = [False] * len(doc)
     state.place_names = place_names_of(doc, lexicon)
+    state.person_words = person_words_of(doc, lexicon)
+    state.word_counts.update(t.text for t in doc if not t.is_sent_start and t.text[:1].isupper())
     mentions = [
         read_mentions(doc, sent, [h for h in name_hits if sent.start <= h[0] and h[1] <= sent.end],
                       taken, state)

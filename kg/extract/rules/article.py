@@ -39,6 +39,8 @@ class ArticleState:
     trigger_hits: list[tuple[int, int, int]] = field(default_factory=list)
     place_names: set[str] = field(default_factory=set)  # names the text puts after "in" or "at"
     mention_counts: Counter[str] = field(default_factory=Counter)
+    word_counts: Counter[str] = field(default_factory=Counter)  # capitalised words, mid-sentence
+    person_words: set[str] = field(default_factory=set)  # words the text puts after Mr or a title
 
 
 def evidence_span(doc: Doc, sent: Span, read: Any) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from kg.extract.rules.words import (
     PLACE_HEADS,
     PLACE_PREPOSITIONS,
     PRONOUNS,
+    REGIONS,
     ROMAN,
 )
 from kg.model.iris import slugify
@@ -98,6 +99,17 @@ def read_mentions(doc: Doc, sent: Span, spans: list[tuple[int, int]], taken: lis
     return found
 
 
+def person_words_of(doc: Doc, lexicon: Lexicon) -> set[str]:
+    """Words the text writes after an honorific or a title ("Mr Bush", "President Bush"): surnames."""
+    words = set()
+    for k, token in enumerate(doc[:-1]):
+        if token.text.rstrip(".") in lexicon.honorifics or token.lower_ in lexicon.titles:
+            nxt = doc[k + 1]
+            if nxt.text[:1].isupper():
+                words.add(nxt.text)
+    return words
+
+
 def place_names_of(doc: Doc, lexicon: Lexicon) -> set[str]:
     """Names the text puts after "in", "at" or "city of": places wherever else they appear."""
     names = set()
@@ -165,8 +177,11 @@ def name_end(doc: Doc, i: int, end: int, taken: list[bool]) -> int:
     while j < end and not taken[j]:
         token = doc[j]
         inner = j > i and token.text in PARTICLES
+        # "Douglas-Westwood": a hyphen between two capitalised words, written without spaces
+        hyphen = (j > i and token.text == "-" and not doc[j - 1].whitespace_ and j + 1 < end
+                  and not token.whitespace_ and doc[j + 1].text[:1].isupper())
         initial = len(token.text) <= 2 and token.text[:1].isupper() and token.text.rstrip(".").isalpha()
-        if namelike(token) or initial or inner:
+        if namelike(token) or initial or inner or hyphen:
             j += 1
             continue
         break
@@ -206,6 +221,12 @@ def _classify(doc: Doc, i: int, j: int, sent: Span, state: ArticleState) -> tupl
         known = state.surnames.get(words)
         if known is not None:
             return known, "shape"
+        if state.word_counts[words] >= 2 and words not in REGIONS and i > sent.start \
+                and words not in state.person_words and words not in state.place_names \
+                and not words.endswith(("an", "ese", "ish", "ic")):
+            # A name the text repeats mid-sentence that names no person or place: a company
+            # or body ("Petrobras", "Suez") more often than anything else.
+            return Ref(f"organization/{slugify(words)}", "organization", words), "shape"
         return None, ""
     if any(t.endswith(".") and len(t) > 2 for t in tokens):
         return None, ""

@@ -57,3 +57,9 @@ COMMON_CAPITALISED = {
     "parliament", "house", "commons", "lords", "cabinet", "treasury", "mps", "mp", "ceo", "gdp",
     "us", "uk", "eu", "un", "ap", "am", "pm", "tv", "ok", "aids", "hiv", "sars", "bse", "dna",
 }
+# Regions and other names that are neither states nor actors
+REGIONS = {"Africa", "Europe", "Asia", "America", "Americas", "Latin", "Caribbean", "Balkans", "Gulf",
+           "Arctic", "Antarctica", "Oceania", "Scandinavia", "Siberia", "Kashmir", "Darfur", "Chechnya",
+           "Internet", "Linux", "Windows", "Kyoto", "Christmas", "Ramadan", "Easter", "Muslim", "Muslims",
+           "Christian", "Christians", "Jewish", "Arab", "Arabs", "Sunni", "Shia", "Shiite", "Kurdish",
+           "Kurds", "English", "Spanish", "Euro", "Dollar", "Sterling", "Olympics", "Mr"}
