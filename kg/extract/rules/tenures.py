@@ -51,11 +51,22 @@ def _title_before(doc: Doc, sent: Span, start: int, by_end: dict[int, Mention],
             continue
         polity = None
         k = j
+        # "Liberal Democrat foreign affairs spokesman X": lower-case words qualify the title
+        while k - 1 >= sent.start and j - k < 3 and doc[k - 1].is_lower and doc[k - 1].is_alpha \
+                and doc[k - 1].lower_ not in ("former", "the", "and", "of", "by", "with", "to"):
+            k -= 1
         if k - 1 >= sent.start and doc[k - 1].text in ("'s", "’s"):
             k -= 1
         owner = by_end.get(k)
         if owner is not None and owner.ref.kind in ("state", "organization"):
-            polity, k = owner.ref, owner.start
+            polity = owner.ref
+            first = k + 1 if doc[k].text in ("'s", "’s") else k
+            qualifier = doc[first:j].text.lower()
+            if qualifier and title.generic:
+                title = Title(f"{qualifier} {title.words}", f"{qualifier} {title.label}", title.polity, True)
+            k = owner.start
+        elif k != j:
+            k = j  # the lower-case words belong to the sentence, not to the title
         former = k - 1 >= sent.start and doc[k - 1].lower_ == "former"
         return title, polity, former
     return None, None, False
