@@ -18,15 +18,12 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from kg.config import Settings
-from kg.errors import (
-    QueryEvaluationError,
-    QueryTimeoutError,
-    ServiceError,
-)
+from kg.errors import QueryEvaluationError, QuerySyntaxError, QueryTimeoutError, ServiceError
 from kg.model import formats
 from kg.model.formats import Format
 from kg.model.sparql_text import check_nesting, is_volatile, with_using
 from kg.query import federation
+from kg.query.syntax_help import explain, with_known_prefixes
 from kg.store import Store
 
 T = TypeVar("T")
@@ -202,6 +199,9 @@ class QueryEngine:
         :raises QueryTimeoutError: when it passes the time limit before its first chunk.
         :raises QueryEvaluationError: when it fails while running (ServiceError for SERVICE).
         """
+        original = job.sparql
+        text, added = with_known_prefixes(original)
+        job = replace(job, sparql=text) if added else job
         cacheable, uses_service = self.prepare(job)
         key = (self._version, job.digest)
         etag = self.etag(job) if cacheable else None
@@ -220,6 +220,8 @@ class QueryEngine:
             if uses_service:  # remote calls go out here, with our time limit and User-Agent
                 job = replace(job, sparql=federation.call_services(job.sparql, self.settings, job.base_iri))
             kind, fmt, chunks = self._execute(job, time.monotonic() + limit)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(explain(original, str(exc), added)) from None
         except QueryEvaluationError as exc:
             if uses_service and type(exc) is QueryEvaluationError:
                 raise ServiceError(str(exc)) from exc
@@ -282,11 +284,16 @@ class QueryEngine:
 
         :raises QuerySyntaxError: when it does not parse, nests too deeply or mixes datasets.
         """
+        original = sparql
+        sparql, added = with_known_prefixes(sparql)
         check_nesting(sparql)
         federation.check_loads(sparql, self.settings.allowed_services)
         sparql = federation.call_services(sparql, self.settings, base_iri)
         text = with_using(sparql, using_graphs, using_named_graphs)
-        self.write(lambda store: store.update(text, base_iri=base_iri))
+        try:
+            self.write(lambda store: store.update(text, base_iri=base_iri))
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(explain(original, str(exc), added)) from None
 
     def _published(self) -> None:
         """Called with the write lock held after every write."""
