@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from kg.errors import ResolutionError
 from kg.extract import ArticleText
-from kg.extract.verify import TextIndex, verify_facts
+from kg.extract.lexicon import CLASS_OF_KIND
+from kg.extract.verify import REF_FIELDS, TextIndex, verify_facts
 from kg.ingest.gazetteer import Entity, Gazetteer, normalize
 from kg.model.dates import parse_date
 from kg.model.facts import EntityDecl, Fact
@@ -29,10 +30,6 @@ from kg.model.vocab import NG, NG_IRI
 CONFIDENCE = 0.6
 
 Kind = Literal["state", "organization", "person", "place", "facility"]
-_CLASS_OF_KIND = {
-    "state": "State", "organization": "Organization", "person": "Person", "place": "Place",
-    "facility": "Facility",
-}
 _HONORIFICS = ("mr ", "mrs ", "ms ", "dr ", "sir ", "dame ")
 
 
@@ -200,7 +197,7 @@ class _Converter:
         kind = self.kinds.get(norm)
         if kind is None:
             raise _Drop(f"{name!r} is not among the answer's entities, so its kind is unknown")
-        return self._declare(kind, name, {"type": _CLASS_OF_KIND[kind], "label": name.strip()})
+        return self._declare(kind, name, {"type": CLASS_OF_KIND[kind], "label": name.strip()})
 
     def _full_name(self, norm: str) -> str | None:
         # "Mr Straw" or "Straw" after "Jack Straw": the one person whose name ends so.
@@ -251,6 +248,23 @@ class _Converter:
         if normalize(name) in self.by_name:
             return self.by_name[normalize(name)]
         return self._declare("office", name, {"type": "Office", "label": name, "office_of": owner})
+
+    def known_entries(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The known entities the facts name, listed so that a reviewer sees what each name became."""
+        entries = []
+        for key in sorted({ref for fact in facts for ref in _refs(fact)} - set(self.decls)):
+            entity = self.gazetteer.get(key) or self.known_keys.get(key)
+            if entity is None:
+                continue
+            entry: dict[str, Any] = {
+                "key": key, "type": entity.type.rsplit("#", 1)[-1], "label": entity.label, "known": True,
+            }
+            if entity.wikidata:
+                entry["wikidata"] = entity.wikidata
+            if entity.office_of:
+                entry["office_of"] = entity.office_of
+            entries.append(entry)
+        return entries
 
     # facts
 
@@ -349,7 +363,12 @@ def _items(answer: dict[str, Any], section: str, dropped: list[str]) -> list[Any
 
 
 def draft_from_answer(
-    answer: dict[str, Any], article: ArticleText, gazetteer: Gazetteer, *, known: Iterable[Entity] = ()
+    answer: dict[str, Any],
+    article: ArticleText,
+    gazetteer: Gazetteer,
+    *,
+    known: Iterable[Entity] = (),
+    engine_version: str = "",
 ) -> tuple[dict[str, Any], list[str]]:
     """A facts-file draft from a model's answer, checked against the text; and what was dropped, why."""
     known = list(known)
@@ -394,18 +413,28 @@ def draft_from_answer(
             dropped.append(f"entity {decl['key']!r}: {exc.errors()[0]['msg']}")
             continue
         entities.append(decl)
-    draft: dict[str, Any] = {"article": _article_meta(article), "entities": entities, "facts": facts}
+    draft: dict[str, Any] = {
+        "article": _article_meta(article, engine_version), "entities": entities, "facts": facts,
+    }
     kept, refused = verify_facts(draft, index, gazetteer, known=known)
+    kept["entities"] = kept["entities"] + convert.known_entries(kept["facts"])
     return kept, dropped + refused
 
 
-def _article_meta(article: ArticleText) -> dict[str, Any]:
-    # Only what is known: a reviewer fills in the rest rather than the engine inventing it.
-    meta: dict[str, Any] = {"id": article.article_id}
-    if article.title:
-        meta["title"] = article.title
+def _article_meta(article: ArticleText, engine_version: str) -> dict[str, Any]:
+    # Only what is known: publisher and date are left out rather than guessed.
+    meta: dict[str, Any] = {"id": article.article_id, "title": article.title or article.article_id}
     if article.publisher:
         meta["publisher"] = article.publisher
     if article.published:
         meta["published"] = article.published.isoformat()
+    meta["extracted_by"] = {"engine": "llm", "version": engine_version or "unversioned"}
     return meta
+
+
+def _refs(fact: dict[str, Any]) -> list[str]:
+    refs: list[str] = []
+    for name in REF_FIELDS:
+        value = fact.get(name)
+        refs.extend([value] if isinstance(value, str) else value if isinstance(value, list) else [])
+    return refs

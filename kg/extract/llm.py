@@ -8,7 +8,6 @@ against the text. What fails is dropped and said in Draft.dropped.
 
 from __future__ import annotations
 
-import html
 import json
 import urllib.error
 import urllib.parse
@@ -23,6 +22,7 @@ from kg.config import Settings, env_name
 from kg.errors import ExtractionError
 from kg.extract import ArticleText, Draft
 from kg.extract.answer import answer_schema, draft_from_answer, event_classes
+from kg.extract.text import read_text
 from kg.ingest.gazetteer import Entity, Gazetteer
 from kg.model import formats
 from kg.model.ontology import ontology_graph
@@ -104,7 +104,7 @@ def _ask(settings: Settings, article: ArticleText) -> dict[str, Any]:
         "messages": [
             {"role": "system", "content": _instructions()},
             # The model reads characters, not HTML entities; quotes are found either way.
-            {"role": "user", "content": "\n".join(about) + "\n\n" + html.unescape(article.text)},
+            {"role": "user", "content": "\n".join(about) + "\n\n" + read_text(article.text).decoded},
         ],
         "temperature": 0,
         "response_format": {
@@ -176,6 +176,6 @@ def extract(
     if not article.text.strip():
         raise ExtractionError(f"{article.source_name}: the article text is empty")
     answer = _ask(settings, article)
-    facts, dropped = draft_from_answer(answer, article, gazetteer, known=known)
     version = f"{ENGINE_VERSION} ({settings.llm_model})" if settings.llm_model else ENGINE_VERSION
+    facts, dropped = draft_from_answer(answer, article, gazetteer, known=known, engine_version=version)
     return Draft(facts=facts, dropped=dropped, engine="llm", engine_version=version)

@@ -8,12 +8,12 @@ always index the text exactly as given.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kg.errors import ResolutionError
+from kg.extract.text import read_text
 from kg.ingest.gazetteer import Entity, Gazetteer, normalize
 
 __all__ = ["REF_FIELDS", "TextIndex", "verify_facts"]
@@ -24,7 +24,6 @@ REF_FIELDS = (
     "claimed_by", "reported_by", "entity", "person", "office", "parties", "between",
 )
 
-_HTML_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 # Engines retype typographic quotes and dashes; the same sentence must still be found.
 _TYPOGRAPHY = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
@@ -38,37 +37,32 @@ MIN_QUOTE_CHARS = 10  # shorter quotes ("Iran", "said") locate nothing
 
 def _canonical(text: str) -> tuple[str, list[int], list[int]]:
     """The text as read, with each of its characters' start and end offsets in the original."""
+    read = read_text(text)
+    origin = read.origin
+    # A character's end is where the next one from elsewhere in the original starts: the end of
+    # the whole entity when one entity decodes to several characters.
+    char_ends = [0] * len(read.decoded)
+    for i in range(len(read.decoded) - 1, -1, -1):
+        nxt = origin[i + 1]
+        char_ends[i] = nxt if nxt != origin[i] or i + 1 == len(read.decoded) else char_ends[i + 1]
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-
-    def push(piece: str, start: int, end: int) -> None:
-        for ch in piece.translate(_TYPOGRAPHY):
-            if ch.isspace():
-                if chars and chars[-1] == " ":
-                    ends[-1] = end
-                    continue
-                ch = " "
-            chars.append(ch)
-            starts.append(start)
-            ends.append(end)
-
-    i = 0
-    while i < len(text):
-        if text[i] == "&":
-            match = _HTML_ENTITY.match(text, i)
-            if match is not None and html.unescape(match.group()) != match.group():
-                push(html.unescape(match.group()), i, match.end())
-                i = match.end()
+    for i, ch in enumerate(read.decoded.translate(_TYPOGRAPHY)):
+        if ch.isspace():
+            if chars and chars[-1] == " ":
+                ends[-1] = char_ends[i]
                 continue
-        push(text[i], i, i + 1)
-        i += 1
+            ch = " "
+        chars.append(ch)
+        starts.append(origin[i])
+        ends.append(char_ends[i])
     return "".join(chars), starts, ends
 
 
 def _name_form(text: str) -> str:
     # Possessives keep their word apart ("Iran's" must still name Iran), then gazetteer matching.
-    return normalize(_POSSESSIVE.sub(" s", html.unescape(text).translate(_TYPOGRAPHY)))
+    return normalize(_POSSESSIVE.sub(" s", read_text(text).decoded.translate(_TYPOGRAPHY)))
 
 
 class TextIndex:
@@ -105,8 +99,9 @@ def verify_facts(
     """Keep the entities and facts of a draft mapping that the text supports; say why each other one went.
 
     An entity the draft declares must be named in the text (an office: its state or
-    organisation must be); every reference of a fact must be named in the text or resolve
-    through the gazetteer or the known entities; every fact needs evidence inside the text.
+    organisation must be; one listed as known must resolve); every reference of a fact must be
+    named in the text or resolve through the gazetteer or the known entities; every fact needs
+    evidence inside the text.
     """
     index = text if isinstance(text, TextIndex) else TextIndex(text)
     known_keys = {e.key for e in known}
@@ -132,7 +127,10 @@ def verify_facts(
     # Offices last: an office is grounded through the state or organisation it belongs to.
     for decl in sorted(decls, key=lambda d: str(d.get("key", "")).startswith("office/")):
         key = decl["key"]
-        if key.startswith("office/"):
+        if decl.get("known"):
+            ok = resolves(key)
+            why = "it is listed as known, but neither the gazetteer nor the graph has it"
+        elif key.startswith("office/"):
             owner = decl.get("office_of")
             ok = owner is None or owner in grounded or resolves(owner) or index.mentions(owner)
             why = f"it belongs to {owner!r}, which the text does not name"
