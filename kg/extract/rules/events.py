@@ -221,6 +221,9 @@ def _add_event(state: ArticleState, name: str, roles: dict[str, list[Ref]], plac
     state.events.append(fact)
 
 
+AGREEMENT_NOUNS = ("deal", "agreement", "accord", "pact", "treaty", "memorandum", "contract", "partnership")
+
+
 def _agreement(doc: Doc, sent: Span, trigger: int, actors: list[Mention], state: ArticleState,
                date: str | None, evidence: tuple[int, int]) -> None:
     parties = list(dict.fromkeys(m.ref for m in actors if m.ref.kind in ("state", "organization")))
@@ -228,14 +231,18 @@ def _agreement(doc: Doc, sent: Span, trigger: int, actors: list[Mention], state:
         parties = list(dict.fromkeys(state.polity_of.get(m.ref.key, m.ref) for m in actors))
     if len(parties) < 2:
         return
-    noun = next((doc[k] for k in range(sent.start, sent.end) if doc[k].lower_ in
-                 ("deal", "agreement", "accord", "pact", "treaty", "memorandum", "contract")), None)
+    nouns = [doc[k] for k in range(sent.start, sent.end) if doc[k].lower_ in AGREEMENT_NOUNS]
+    noun = min(nouns, key=lambda t: abs(t.i - trigger)) if nouns else None
     kind = "agreement"
     if noun is not None:
-        kind = noun.lower_
-        if noun.i - 1 >= sent.start and doc[noun.i - 1].is_lower and doc[noun.i - 1].is_alpha \
-                and doc[noun.i - 1].lower_ not in ("the", "a", "an", "this", "new", "that"):
-            kind = f"{doc[noun.i - 1].lower_} {kind}"
+        # "trade deal", "loan-for-oil deal": the lower-case words (and hyphens) before the noun
+        k = noun.i
+        while k - 1 >= sent.start and noun.i - k < 6 and (
+                (doc[k - 1].is_lower and doc[k - 1].is_alpha and len(doc[k - 1]) > 2
+                 and doc[k - 1].lower_ not in DETERMINERS | {"new", "same", "such", "earlier", "former"})
+                or (doc[k - 1].text == "-" and not doc[k - 1].whitespace_)):
+            k -= 1
+        kind = doc[k:noun.i + 1].text.lower().lstrip("-")
     label = f"{kind.capitalize()} between {_join(p.label for p in parties[:3])}"
     slug = slugify(label)[:80]
     if any(a["agreement"] == slug for a in state.agreements):
