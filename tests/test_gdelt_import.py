@@ -91,8 +91,8 @@ def test_a_57_column_gdelt_1_row(imported: tuple[Store, GdeltSummary]) -> None:
     store, _ = imported
     event = f"<{BASE}id/event/gdelt-1552839>"
     row = _one(store, f"""
-        {event} a ng:Statement ; ng:cameoCode ?code ; ng:date ?date ;
-            ng:agent {_state('canada')} ; ng:recipient {_state('poland')} ; ng:location ?where .""")
+        {event} a ng:Threat , ng:Statement ; ng:cameoCode ?code ; ng:date ?date ;
+            ng:agent {_state('canada')} ; ng:target {_state('poland')} ; ng:location ?where .""")
     assert (row["code"], row["date"], row["where"]) == ("1312", "1982-01-02", f"{BASE}id/state/canada")
     assert not store.ask(PREFIXES + f"ASK {{ {event} prov:wasDerivedFrom ?url }}")
 
@@ -100,7 +100,7 @@ def test_a_57_column_gdelt_1_row(imported: tuple[Store, GdeltSummary]) -> None:
 def test_a_pandas_export_row_with_place_and_confidence(imported: tuple[Store, GdeltSummary]) -> None:
     store, _ = imported
     row = _one(store, f"""
-        <{BASE}id/event/gdelt-954680550> a ng:ArmedConflict ; ng:cameoCode "190" ;
+        <{BASE}id/event/gdelt-954680550> a ng:Fight , ng:MilitaryEvent ; ng:cameoCode "190" ;
             ng:date "2020-11-13"^^xsd:date ; ng:agent {_state('afghanistan')} ;
             ng:target {_state('united-kingdom')} ; ng:confidence ?confidence ; ng:location ?place ;
             prov:wasDerivedFrom ?url .
@@ -110,6 +110,13 @@ def test_a_pandas_export_row_with_place_and_confidence(imported: tuple[Store, Gd
     assert row["name"] == "Helmand, Helmand, Afghanistan"
     assert (float(row["lat"]), float(row["long"]), float(row["confidence"])) == (31.0, 64.0, 0.1)
     assert row["url"].startswith("https://www.elystandard.co.uk/news/")
+
+
+def test_gdelt_fights_are_fights_not_wars(imported: tuple[Store, GdeltSummary]) -> None:
+    store, _ = imported
+    fights = _one(store, '{ SELECT (COUNT(DISTINCT ?e) AS ?n) { ?e ng:gdeltEventId ?id ; a ng:Fight } }')
+    assert int(fights["n"]) > 800
+    assert not store.ask(PREFIXES + "ASK { ?e ng:gdeltEventId ?id ; a ng:ArmedConflict }")
 
 
 def test_a_non_state_actor_gets_a_node_with_its_code(imported: tuple[Store, GdeltSummary]) -> None:

@@ -1,14 +1,19 @@
 """CAMEO event codes -> our event classes, by the longest code prefix the table knows.
 
 Every root 01-20 has an entry, so any well-formed CAMEO code maps to some class; finer
-entries override their root where the ontology has a closer class (042 Visit, 195 Airstrike).
-Codes are strings: "042" is not "42".
+entries override their root where the ontology has a closer class (042 Visit, 163 Sanction,
+195 Airstrike). Codes are strings: "042" is not "42".
+
+A CAMEO fight (19x) is one use of force on one day, so it is a Fight, never an
+ArmedConflict: a war is many fights over months and no single GDELT row reports one.
 
 Where the ontology has no class of the CAMEO category's own kind, the root takes the
-nearest general class: cooperative non-violent acts between parties that are not talk
-(07 aid, 08 yielding, 16 reducing relations) are DiplomaticEvent; domestic acts
-(09 investigation, 14 protest, 17 coercion) are PoliticalEvent; force short of fighting
-(15 force posture, 18 assault, 20 mass violence) is MilitaryEvent.
+nearest general class: non-violent acts between parties that are not talk (08 yielding,
+16 reducing relations) are DiplomaticEvent; domestic acts (09 investigation, 17 coercion)
+are PoliticalEvent; force short of fighting (15 force posture, 18 assault, 20 mass
+violence) is MilitaryEvent. 172 "impose administrative sanctions" (curfews, bans on
+parties, states of emergency) is coercion at home, not Sanction, and 081, its easing, is
+not SanctionsLifting.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 
 from kg.model.vocab import NG
 
-MAPPING_VERSION = "1"  # bump when a code moves to another class: re-imports then redo their chunks
+MAPPING_VERSION = "2"  # bump when a code moves to another class: re-imports then redo their chunks
 
 _CODE_RE = re.compile(r"^[0-9]{2,4}$")
 
@@ -33,6 +38,7 @@ CLASS_BY_CODE: dict[str, str] = {
     "041": "DiplomaticEvent",  # a telephone call: consultation without coming together
     "042": "Visit",
     "043": "Visit",
+    "046": "Talks",
     "05": "Coordination",
     "051": "Statement",
     "052": "Statement",
@@ -40,28 +46,32 @@ CLASS_BY_CODE: dict[str, str] = {
     "056": "Statement",
     "057": "AgreementSigning",
     "06": "Coordination",
-    "07": "DiplomaticEvent",
+    "07": "Aid",
     "08": "DiplomaticEvent",
     "081": "PoliticalEvent",  # easing restrictions at home: curfews, emergency rule
     "082": "PoliticalEvent",
     "083": "PoliticalEvent",
+    "085": "SanctionsLifting",
     "09": "PoliticalEvent",
-    "10": "Appeal",  # a demand is an insistent appeal
+    "10": "Demand",
     "1056": "CeasefireCall",
     "107": "CeasefireCall",
     "11": "Statement",
     "111": "Condemnation",
     "112": "Accusation",
-    "115": "PoliticalEvent",  # lawsuits and verdicts are acts of courts, not statements
-    "116": "PoliticalEvent",
+    "115": "PoliticalEvent",  # a lawsuit is an act before a court, not a statement
+    "116": "Sentence",
     "12": "Statement",
-    "13": "Statement",
-    "14": "PoliticalEvent",
+    "13": "Threat",
+    "14": "Protest",
     "15": "MilitaryEvent",
     "16": "DiplomaticEvent",
+    "163": "Sanction",
     "17": "PoliticalEvent",
+    "173": "Arrest",
     "18": "MilitaryEvent",
-    "19": "ArmedConflict",
+    "183": "Bombing",
+    "19": "Fight",
     "195": "Airstrike",
     "20": "MilitaryEvent",
 }
@@ -90,8 +100,10 @@ ROOT_LABELS: dict[str, str] = {
     "20": "mass violence",
 }
 
-# Roots whose second actor is on the receiving end of force rather than addressed.
-_TARGET_ROOTS = frozenset({"15", "17", "18", "19", "20"})
+# Code prefixes whose second actor is acted against rather than addressed: verdicts,
+# threats, protests, force, coercion and sanctions. Lifting sanctions (085) relieves its
+# recipient; criticism (11) stays addressed to its recipient.
+_TARGET_PREFIXES = ("116", "13", "14", "15", "163", "17", "18", "19", "20")
 
 
 @dataclass(frozen=True)
@@ -109,8 +121,8 @@ class CameoClass:
 
     @property
     def second_actor_role(self) -> str:
-        """ng:target for coercion and force, ng:recipient for everything else."""
-        return "target" if self.root in _TARGET_ROOTS else "recipient"
+        """ng:target for verdicts, threats, protests, force, coercion and sanctions; else ng:recipient."""
+        return "target" if self.code.startswith(_TARGET_PREFIXES) else "recipient"
 
     @property
     def root_label(self) -> str:

@@ -1,15 +1,21 @@
-"""Our ontology's terms as a closed namespace: a typo such as ``NG.Meting`` fails loudly.
+"""Every vocabulary Newsgraph speaks, spelled once: our ontology's terms and the W3C ones.
 
-tests/test_vocab_matches_ontology.py checks that this list and ontology/geopol.ttl declare
-the same terms, each with a label and a comment.
+NG is a closed rdflib namespace (a typo such as ``NG.Meting`` fails loudly);
+tests/test_vocab_matches_ontology.py checks that it and ontology/geopol.ttl declare the same
+terms, each with a label and a comment. The other vocabularies (RDF, RDFS, XSD, OWL, PROV,
+schema.org, …) are Vocabulary objects whose terms are pyoxigraph NamedNodes, ready for quads
+and, since a NamedNode prints as ``<iri>``, for SPARQL text: ``f"?s {RDFS.label} ?name"``.
+No other module spells the IRI of a vocabulary.
 """
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
-NG_IRI = "https://w3id.org/newsgraph/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/newsgraph/ontology"
+NG_IRI = ONTOLOGY_IRI + "#"
 
 
 class NG(DefinedNamespace):
@@ -52,12 +58,27 @@ class NG(DefinedNamespace):
     Assurance: URIRef
     Coordination: URIRef
     AgreementSigning: URIRef
+    Talks: URIRef
+    Threat: URIRef
+    Demand: URIRef
+    Aid: URIRef
+    Sanction: URIRef
+    SanctionsLifting: URIRef
     MilitaryEvent: URIRef
+    Fight: URIRef
     Airstrike: URIRef
     Invasion: URIRef
     ArmedConflict: URIRef
+    Bombing: URIRef
     PoliticalEvent: URIRef
     Revolution: URIRef
+    Protest: URIRef
+    Election: URIRef
+    Resignation: URIRef
+    Appointment: URIRef
+    Arrest: URIRef
+    Sentence: URIRef
+    Evacuation: URIRef
     # --- provenance
     Article: URIRef
     EvidenceSpan: URIRef
@@ -119,33 +140,116 @@ class NG(DefinedNamespace):
     factKey: URIRef
     inferredFrom: URIRef
     writeInProgress: URIRef
+    # --- what articles drafted by an extractor say, and what their sources leave unsaid
+    former: URIRef
+    notStated: URIRef
 
 
-SCHEMA = Namespace("http://schema.org/")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VOID = Namespace("http://rdfs.org/ns/void#")
+class Vocabulary:
+    """The terms of one vocabulary as pyoxigraph NamedNodes: ``RDF.type``, ``VOID["class"]``.
+
+    Closed when names are given: a term not listed is an AttributeError (list it here when
+    code needs it), as NG's are. Open (names None) for data-driven names such as Wikidata's.
+    """
+
+    def __init__(self, iri: str, names: str | None = None) -> None:
+        self.iri = iri
+        self._closed = names is not None
+        for name in (names or "").split():
+            setattr(self, name, ox.NamedNode(iri + name))
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        # Only called for names that are not listed (listed terms are plain attributes).
+        if name.startswith("_") or self.__dict__.get("_closed", True):
+            raise AttributeError(f"{name!r} is not a term of <{self.__dict__.get('iri')}> listed in "
+                                 "kg/model/vocab.py; add it there if the vocabulary defines it")
+        return ox.NamedNode(self.iri + name)
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        """A term by its local name, for names that are Python keywords or come from data."""
+        term: ox.NamedNode = getattr(self, name)
+        return term
+
+    def __str__(self) -> str:
+        return self.iri
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({self.iri!r})"
+
+
+RDF = Vocabulary("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "type Property langString")
+RDFS = Vocabulary(
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "label comment subClassOf subPropertyOf seeAlso domain range Class Resource",
+)
+XSD = Vocabulary(
+    "http://www.w3.org/2001/XMLSchema#",
+    "string boolean integer decimal double date dateTime duration gYear gYearMonth",
+)
+OWL = Vocabulary(
+    "http://www.w3.org/2002/07/owl#",
+    "sameAs Ontology Class ObjectProperty DatatypeProperty equivalentClass versionIRI",
+)
+SKOS = Vocabulary(
+    "http://www.w3.org/2004/02/skos/core#",
+    "prefLabel altLabel closeMatch exactMatch relatedMatch",
+)
+DCTERMS = Vocabulary("http://purl.org/dc/terms/", "title description created license identifier")
+FOAF = Vocabulary("http://xmlns.com/foaf/0.1/", "Document primaryTopic homepage")
+PROV = Vocabulary(
+    "http://www.w3.org/ns/prov#",
+    "Entity Activity Agent Derivation wasDerivedFrom wasGeneratedBy wasAttributedTo "
+    "generatedAtTime used startedAtTime endedAtTime qualifiedDerivation entity atTime "
+    "SoftwareAgent wasAssociatedWith wasInformedBy",
+)
+SCHEMA = Vocabulary(
+    "http://schema.org/",
+    "headline datePublished inLanguage publisher url sha256 version text name softwareVersion",
+)
+SEM = Vocabulary(
+    "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "Event Actor Place hasActor hasPlace hasTimeStamp hasBeginTimeStamp hasEndTimeStamp accordingTo",
+)
+VOID = Vocabulary(
+    "http://rdfs.org/ns/void#",
+    "Dataset Linkset sparqlEndpoint dataDump uriSpace triples entities exampleResource vocabulary "
+    "classPartition class linkPredicate subjectsTarget objectsTarget target subset",
+)
+SD = Vocabulary(
+    "http://www.w3.org/ns/sparql-service-description#",
+    "Service Dataset Graph endpoint supportedLanguage SPARQL11Query SPARQL11Update resultFormat "
+    "feature BasicFederatedQuery UnionDefaultGraph defaultDataset defaultGraph",
+)
+WD = Vocabulary("http://www.wikidata.org/entity/")  # open: items are Q-ids from data
+WDT = Vocabulary("http://www.wikidata.org/prop/direct/")  # open: properties are P-ids from data
 
 # Prefixes we write in serialisations, on the query page and in the README examples.
 PREFIXES: dict[str, str] = {
     "ng": NG_IRI,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": str(SCHEMA),
-    "prov": str(PROV),
-    "sem": str(SEM),
-    "wd": str(WD),
-    "wdt": str(WDT),
+    "rdf": RDF.iri,
+    "rdfs": RDFS.iri,
+    "owl": OWL.iri,
+    "xsd": XSD.iri,
+    "skos": SKOS.iri,
+    "dcterms": DCTERMS.iri,
+    "schema": SCHEMA.iri,
+    "prov": PROV.iri,
+    "sem": SEM.iri,
+    "wd": WD.iri,
+    "wdt": WDT.iri,
 }
 
 
 def sparql_prefixes() -> str:
     """PREFIX lines for every namespace in PREFIXES."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def as_node(iri: object) -> ox.NamedNode:
+    """A pyoxigraph NamedNode for an IRI string, an NG term (rdflib URIRef) or a NamedNode."""
+    return iri if isinstance(iri, ox.NamedNode) else ox.NamedNode(str(iri))
+
+
+def typed(lexical: str, xsd_name: str) -> ox.Literal:
+    """A literal of the XSD datatype with this local name ("decimal", "dateTime", …)."""
+    return ox.Literal(lexical, datatype=XSD[xsd_name])

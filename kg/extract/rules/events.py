@@ -99,7 +99,7 @@ def read_events(doc: Doc, sent: Span, found: list[Mention], previous: list[Menti
                     state.polity_of[r.key] for r in people if r.key in state.polity_of]
                 if not polities:
                     continue
-                roles = {"agent": polities[:1], "target": [r for r in people if r.kind == "person"][:3]}
+                roles = {"agent": polities[:1], "participant": [r for r in people if r.kind == "person"][:3]}
             else:
                 if not people:
                     continue
