@@ -36,10 +36,13 @@ def read_events(doc: Doc, sent: Span, found: list[Mention], previous: list[Menti
     # A specific class fired by the same words as Statement ("called for a ceasefire") wins.
     if "Statement" in hits and any(
         hits[n] <= hits["Statement"] + 1 and n != "Statement" and n in
-        ("CeasefireCall", "MediationOffer", "Condemnation", "Threat", "Accusation", "Assurance", "Letter")
+        ("CeasefireCall", "MediationOffer", "Condemnation", "Threat", "Accusation", "Assurance", "Letter",
+         "Demand")
         for n in hits
     ):
         del hits["Statement"]
+    if "SanctionsLifting" in hits:
+        hits.pop("Sanction", None)  # "lifted sanctions" is no new sanction
     evidence = evidence_span(doc, sent, read)
     date = find_date(sent.text, article.published)
     place = next((m.ref for m in found if m.ref.kind == "place"), None)
