@@ -82,8 +82,8 @@ def as_prediction(article_id: str, draft: dict[str, Any]) -> dict[str, Any]:
             events.append({
                 "type": scorer_type(fact["type"] if isinstance(fact["type"], str) else fact["type"][0]),
                 "agents": [labels.get(r) for r in fact.get("agent", [])],
-                "targets_or_recipients": [labels.get(r) for r in fact.get("target", []) + fact.get("recipient", [])
-                                          + fact.get("participant", [])],
+                "targets_or_recipients": [labels.get(r) for role in ("target", "recipient", "participant")
+                                          for r in fact.get(role, [])],
                 "place": labels.get(fact.get("location") or ""),
                 "date": fact.get("date") if fact.get("date", "")[:1].isdigit() else None,
                 "evidence_chars": [evidence[0]["start"], evidence[-1]["end"]],
@@ -93,7 +93,9 @@ def as_prediction(article_id: str, draft: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "extraction-dev" / "dev.json")
     parser.add_argument("--engine", default="rules")
     parser.add_argument("--pred-out", type=Path)
@@ -122,9 +124,11 @@ def main() -> None:
     command = [sys.executable, str(SCORER), "--gold", str(args.gold), "--pred", out.name]
     if args.per_article:
         command += ["--per-article", "--full"]
-    result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+    scored = subprocess.run(command, check=True, capture_output=True, text=True)
+    result = json.loads(scored.stdout.splitlines()[-1])
     print(f"{len(ids)} articles in {elapsed:.2f} s: {len(ids) / elapsed:.1f} articles/s")
-    for part in ("entities_label_kind", "entities_label_only", "tenures", "tenures_lenient_office", "agreements"):
+    parts = ("entities_label_kind", "entities_label_only", "tenures", "tenures_lenient_office", "agreements")
+    for part in parts:
         r = result[part]
         print(f"{part:<22} P {r['p']:.3f}  R {r['r']:.3f}  F1 {r['f1']:.3f}")
     events = result["events"]

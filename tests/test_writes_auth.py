@@ -62,7 +62,7 @@ def test_update_errors_with_the_token_are_400(server) -> None:
                       headers={"Content-Type": "application/sparql-update",
                                "Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 400
-    assert "error" in response.text
+    assert response.text.startswith("line 1, column ")  # where the update stops parsing
 
 
 def test_using_graph_uri(server) -> None:
