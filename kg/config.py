@@ -74,6 +74,11 @@ class Settings:
     max_request_bytes: int = _setting(
         10 * 1024 * 1024, "Largest request body (and query string) accepted, in bytes."
     )
+    max_article_bytes: int = _setting(
+        1024 * 1024,
+        "Largest article text `kg extract`, `kg ingest` and `kg import news` read, in bytes "
+        "(UTF-8); a longer one is refused with its name.",
+    )
     autoload: bool = _setting(
         True,
         "Load the ontology, reference data and bundled seed articles into an empty store "

@@ -75,6 +75,11 @@ def settings_environment(settings: Settings) -> dict[str, str]:
 
 def app_from_environment() -> Any:
     """The WSGI app for the server's worker process, from NEWSGRAPH_* variables."""
+    from kg.query.workers import follow_parent
+
+    # Granian does not stop its worker when `kg serve` is killed (kill -9, the OOM killer):
+    # this worker ends with it, and its query workers end with this one.
+    follow_parent(os.getppid(), "newsgraph: the server process is gone; this worker stops too")
     app = _open_app(Settings.from_env())
     state = app.extensions["newsgraph"]
     atexit.register(_close, state)

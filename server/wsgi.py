@@ -1,4 +1,4 @@
-"""What wraps the Flask app: request limits, CORS, and the fast /sparql route.
+"""What wraps the Flask app: request limits, CORS, security headers, the fast /sparql route.
 
 Flask's request objects, routing and hooks cost more than a cheap query takes to run
 (about 0.3 ms against 0.05 ms for an entity lookup), so a query on /sparql is read here,
@@ -18,6 +18,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
+from kg.model import formats
 from server.http.answers import query_answer, query_job
 from server.http.protocol import (
     FORM,
@@ -25,9 +26,11 @@ from server.http.protocol import (
     ProtocolError,
     QueryRequest,
     UpdateRequest,
+    check_charset,
     media_type_of,
     parse_query_string,
     parse_sparql_request,
+    requested_format,
 )
 
 if TYPE_CHECKING:
@@ -51,11 +54,27 @@ PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type, If-None-Match",
     "Access-Control-Max-Age": "86400",
 }
+# Every response: never sniffed into another type (a Turtle body holding markup stays
+# Turtle), never framed, and only our origin in the Referer other sites see.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+# A page runs scripts and styles from this origin only, and no inline script: markup that
+# slips into a page from the data (a label, an IRI) cannot run. Anything else a browser
+# may open (RDF, JSON, text) runs nothing at all.
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+DOCUMENT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+_PAGE_TYPES = (formats.HTML, formats.XHTML, formats.SVG)
 
 
 @dataclass(frozen=True)
 class SparqlRequest:
-    """A request to /sparql as read once: its query or update (None: neither) and ?format=."""
+    """A request to /sparql as read once: its query or update (None: neither), format=/output=."""
 
     parsed: QueryRequest | UpdateRequest | None
     format_param: str | None
@@ -77,11 +96,11 @@ def sparql_request(environ: dict[str, Any]) -> SparqlRequest:
     if method == "POST":
         body = _body(environ)
         if media_type_of(content_type) == FORM:
+            check_charset(content_type)  # a UTF-16 form is a 415, not the 400 of reading it as UTF-8
             form = parse_query_string(body.decode("latin-1"))  # one character a byte
             body = b""
     parsed = parse_sparql_request(method, content_type, args, form, body)
-    format_param = (args.get("format") or form.get("format") or [None])[0]
-    request = SparqlRequest(parsed, format_param)
+    request = SparqlRequest(parsed, requested_format(args, form))
     environ[REQUEST_KEY] = request
     return request
 
@@ -95,14 +114,14 @@ def _body(environ: dict[str, Any]) -> bytes:
 
 
 class Middleware:
-    """WSGI middleware around the Flask app: limits, CORS, and queries on /sparql."""
+    """WSGI middleware around the Flask app: limits, CORS, security headers, queries on /sparql."""
 
     def __init__(self, app: WsgiApp, state: Newsgraph) -> None:
         self.app = app  # the Flask app: every request that is not a query it can answer here
         self._state = state
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        start = _with_cors(environ, start_response)
+        start = _with_security_headers(_with_cors(environ, start_response))
         try:
             self._check_limits(environ)
             if environ.get("PATH_INFO") == SPARQL_PATH and environ["REQUEST_METHOD"] != "OPTIONS":
@@ -170,6 +189,20 @@ def _with_cors(environ: dict[str, Any], start_response: Callable[..., Any]) -> C
             headers = [(k, v) for k, v in headers if k.lower() != "access-control-allow-headers"]
         present = {key.lower() for key, _ in headers}
         extra = [(key, value) for key, value in wanted.items() if key.lower() not in present]
+        return start_response(status, headers + extra, exc_info)
+
+    return start
+
+
+def _with_security_headers(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    """start_response adding SECURITY_HEADERS and a Content-Security-Policy to every response."""
+
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        present = {key.lower(): value for key, value in headers}
+        extra = [(key, value) for key, value in SECURITY_HEADERS.items() if key.lower() not in present]
+        if "content-security-policy" not in present:
+            page = present.get("content-type", "").lower().startswith(_PAGE_TYPES)
+            extra.append(("Content-Security-Policy", PAGE_POLICY if page else DOCUMENT_POLICY))
         return start_response(status, headers + extra, exc_info)
 
     return start

@@ -75,9 +75,11 @@ def running_server(folder: Path, **settings: str) -> Iterator[Server]:
 
 
 @contextmanager
-def serve_newsgraph(folder: Path, store_path: Path, **settings: str) -> Iterator[Server]:
-    """Start `kg serve` on a free port with NEWSGRAPH_* settings; stop it after."""
-    port = free_port()
+def serve_newsgraph(
+    folder: Path, store_path: Path, *, port: int | None = None, **settings: str
+) -> Iterator[Server]:
+    """Start `kg serve` on a free port (or port) with NEWSGRAPH_* settings; stop it after."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_")}
     env.update({
         "NEWSGRAPH_STORE": str(store_path),
@@ -109,7 +111,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, timeout: flo
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # still starting, or busy
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not start in {timeout} s: {log.read_text()}")
 

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
+from endpoint_server import Server, serve_newsgraph
 
 from kg.store import Store
-from tests.endpoint_server import Server, serve_newsgraph
 
 BASE = "https://w3id.org/newsgraph/"
 NG = "https://w3id.org/newsgraph/ontology#"

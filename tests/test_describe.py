@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.model.iris import Iris
-from kg.publish.describe import MAX_INCOMING, RDFS_COMMENT, describe, description_triples
+from kg.model.vocab import RDFS
+from kg.publish.describe import MAX_INCOMING, describe, description_triples
 from kg.store import Store
 
 BASE = "https://example.org/"
@@ -20,7 +21,7 @@ def test_a_cut_off_document_says_so() -> None:
               for n in range(MAX_INCOMING + 10))
     document = BASE + "id/state/busy.ttl"
     triples = description_triples(describe(store, Iris(BASE), target.value), document)
-    notes = [t for t in triples if t.subject == ox.NamedNode(document) and t.predicate.value == RDFS_COMMENT]
+    notes = [t for t in triples if t.subject == ox.NamedNode(document) and t.predicate == RDFS.comment]
     assert len(notes) == 1 and str(MAX_INCOMING) in notes[0].object.value
     assert sum(t.predicate == cites for t in triples) == MAX_INCOMING
 
@@ -31,4 +32,4 @@ def test_a_whole_document_has_no_such_note() -> None:
     store.add([ox.Quad(ox.NamedNode(BASE + "id/event/e1"), ox.NamedNode(BASE + "cites"), target,
                        ox.NamedNode(BASE + "graph/article/a1"))])
     triples = description_triples(describe(store, Iris(BASE), target.value), BASE + "doc")
-    assert not [t for t in triples if t.predicate.value == RDFS_COMMENT]
+    assert not [t for t in triples if t.predicate == RDFS.comment]

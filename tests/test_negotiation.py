@@ -66,8 +66,9 @@ def test_accept(kind, accept, param, expected) -> None:
         (S, "application/sparql-results+json;q=0, application/sparql-results+xml;q=0, "
             "text/csv;q=0, text/tab-separated-values;q=0, application/json;q=0, "
             "application/xml;q=0, text/xml;q=0", None),
-        (G, "application/sparql-results+json", None),
         (G, "image/png", None),
+        (G, "image/png", "png"),
+        (S, None, "json-ld"),  # no SELECT in an RDF format: the stand-ins go one way only
         (S, None, "turtle"),
         (S, None, "nonsense"),
         (G, "*/*;q=0", None),
@@ -86,3 +87,51 @@ def test_html_for_browsers() -> None:
     assert choose(offered, browser, extra=(HTML,)) == HTML
     assert choose(offered, "text/turtle", extra=(HTML,)).name == "turtle"
     assert choose(offered, None, "html", extra=(HTML,)) == HTML
+
+
+# What SPARQLWrapper, Fuseki and Virtuoso users send as format= / output= (issue 14).
+@pytest.mark.parametrize(
+    ("kind", "accept", "param", "expected"),
+    [
+        (S, "*/*", "json", "json"),
+        (S, None, "sparql-results+json", "json"),
+        (S, None, "xml", "xml"),
+        (S, None, "tsv,text/tab-separated-values", "tsv"),  # SPARQLWrapper repeats TSV as a type
+        (S, None, "text/csv", "csv"),
+        (B, None, "xml", "xml"),
+        (G, None, "turtle", "turtle"),
+        (G, None, "n3", "turtle"),
+        (G, None, "text/turtle", "turtle"),
+        (G, None, "json-ld,application/ld+json,application/x-json+ld", "jsonld"),
+        (G, None, "rdf+xml,application/rdf+xml", "rdfxml"),
+        (G, None, "n-triples", "ntriples"),
+        (G, None, "n-quads", "nquads"),
+        (G, None, "TriG", "trig"),
+        (S, None, ",", "json"),  # SPARQLWrapper's empty second value alone: no choice made
+        # A results format named for a graph query: its RDF stand-in, not a 406.
+        (G, "application/rdf+xml", "xml", "rdfxml"),  # SPARQLWrapper's default for CONSTRUCT
+        (G, "*/*", "json", "jsonld"),
+        (G, "*/*", "csv", "turtle"),
+        (G, None, "tsv,text/tab-separated-values", "turtle"),
+        (G, None, "application/sparql-results+json", "jsonld"),
+        # Accept listing only results types for a graph query (rdflib's SPARQLStore).
+        (G, "application/sparql-results+json", None, "jsonld"),
+        (G, "application/json", None, "jsonld"),
+        (G, "application/sparql-results+xml", None, "rdfxml"),
+        (G, "application/xml", None, "rdfxml"),
+        (G, "text/csv", None, "turtle"),
+        (G, "text/tab-separated-values", None, "turtle"),
+        # A graph type the client lists, however low, wins over a stand-in.
+        (G, "application/sparql-results+json, application/n-triples;q=0.1", None, "ntriples"),
+    ],
+)
+def test_synonyms_and_stand_ins(kind, accept, param, expected) -> None:
+    assert for_kind(kind, accept, param).name == expected
+
+
+def test_a_client_naming_no_type_gets_what_the_resource_prefers() -> None:
+    offered = formats.formats_for(G)
+    for accept in (None, "", "*/*", "*/*;q=0.8"):
+        assert choose(offered, accept, extra=(HTML,), for_any=HTML) == HTML
+    assert choose(offered, "*/*", extra=(HTML,)).name == "turtle"
+    assert choose(offered, "text/turtle, */*;q=0.1", extra=(HTML,), for_any=HTML).name == "turtle"

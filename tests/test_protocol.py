@@ -28,6 +28,7 @@ from server.http.protocol import (
     parse_graph_target,
     parse_query_string,
     parse_sparql_request,
+    requested_format,
 )
 
 Q = "SELECT * WHERE { ?s ?p ?o }"
@@ -61,6 +62,8 @@ G = "http://example.org/g"
         ("POST", SPARQL_UPDATE, {"using-named-graph-uri": [G]}, {}, U.encode(),
          UpdateRequest(U, (), (G,))),
         ("POST", "Application/SPARQL-Query", {}, {}, Q.encode(), QueryRequest(Q)),
+        ("POST", SPARQL_QUERY + '; charset="US-ASCII"', {}, {}, Q.encode(), QueryRequest(Q)),
+        ("POST", SPARQL_UPDATE + "; charset=UTF8", {}, {}, U.encode(), UpdateRequest(U)),
     ],
 )
 def test_valid_requests(method, content_type, args, form, body, expected) -> None:
@@ -86,6 +89,16 @@ def test_valid_requests(method, content_type, args, form, body, expected) -> Non
         ("POST", SPARQL_QUERY, {}, {}, U.encode(), BadRequest, "Update sent as a query"),
         ("POST", SPARQL_QUERY, {"query": [Q]}, {}, Q.encode(), BadRequest, "body alone"),
         ("POST", SPARQL_QUERY, {}, {}, b"\xff\xfe", BadRequest, "not valid utf-8"),
+        # Only UTF-8 (and US-ASCII, a part of it): another charset is named in a 415 (issue 14).
+        ("POST", SPARQL_QUERY + "; charset=UTF-16", {}, {}, Q.encode("utf-16"),
+         UnsupportedMediaType, "charset=UTF-16"),
+        ("POST", SPARQL_UPDATE + "; charset=utf-16le", {}, {}, U.encode("utf-16-le"),
+         UnsupportedMediaType, "charset=utf-16le"),
+        ("POST", SPARQL_QUERY + "; charset=ISO-8859-1", {}, {}, Q.encode(), UnsupportedMediaType,
+         "ISO-8859-1"),
+        ("POST", SPARQL_QUERY + "; charset=klingon", {}, {}, Q.encode(), UnsupportedMediaType,
+         "klingon"),
+        ("POST", FORM + "; charset=UTF-16", {}, {"query": [Q]}, b"", UnsupportedMediaType, "UTF-16"),
         ("POST", "text/plain", {}, {}, Q.encode(), UnsupportedMediaType, "text/plain"),
         ("POST", None, {}, {}, Q.encode(), UnsupportedMediaType, "(none)"),
         ("POST", "multipart/form-data", {}, {}, b"", UnsupportedMediaType, "multipart"),
@@ -251,3 +264,19 @@ def test_random_query_strings_parse_as_urllib_parses_them() -> None:
 def test_raw_utf8_in_a_url_reads_as_utf8() -> None:
     # A client that sends "é" unescaped: WSGI hands its two bytes over as two characters.
     assert parse_query_string("q=caf\u00c3\u00a9") == {"q": ["café"]}
+
+
+@pytest.mark.parametrize(
+    ("args", "form", "expected"),
+    [
+        ({}, {}, None),
+        ({"format": ["json"]}, {}, "json"),
+        ({"output": ["xml"]}, {}, "xml"),  # Fuseki's name of the parameter
+        # SPARQLWrapper: format and output, TSV spelled twice, the results= it adds ignored.
+        ({"format": ["tsv", "text/tab-separated-values"], "output": ["tsv"], "results": ["tsv"]}, {},
+         "tsv,text/tab-separated-values,tsv"),
+        ({}, {"format": ["csv"]}, "csv"),
+    ],
+)
+def test_requested_format(args, form, expected) -> None:
+    assert requested_format(args, form) == expected

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -18,6 +18,7 @@ from kg.errors import KgError
 from kg.model import formats
 from kg.model.iris import Iris
 from kg.store import AnyStore, open_configured_store
+from kg.store.remote import is_remote
 
 
 class _Context:
@@ -42,6 +43,15 @@ class _Context:
     def iris(self) -> Iris:
         return Iris(self.settings.base_iri)
 
+    def store_to_read(self) -> AnyStore | None:
+        """The store opened read-only for names already in the graph, or None if it does not exist yet."""
+        if self._store is not None:
+            return self._store
+        location = self.settings.store
+        if self.settings.is_memory_store or not (is_remote(location) or Path(location).exists()):
+            return None
+        return open_configured_store(self.settings, read_only=True)
+
 
 pass_context = click.make_pass_decorator(_Context)
 
@@ -50,9 +60,20 @@ def _help(setting: str) -> str:
     return Settings.__dataclass_fields__[setting].metadata["help"]
 
 
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"kg: {message}", err=True)
-    sys.exit(code)
+class CommandError(click.ClickException):
+    """A command that cannot go on: click prints ``kg: message`` on stderr and exits with exit_code."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"kg: {self.format_message()}", file=file, err=file is None)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """Stop the command with a message and an exit code (1: the data is wrong, 2: it could not run)."""
+    raise CommandError(message, code)
 
 
 class _Group(click.Group):
@@ -62,7 +83,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KgError as exc:
-            _fail(str(exc))
+            raise CommandError(str(exc)) from exc
 
 
 @click.group(cls=_Group)
@@ -77,7 +98,7 @@ def main(ctx: click.Context, store: str | None, update_url: str | None, base_iri
         settings = Settings.from_env(store=store, update_url=update_url, base_iri=base_iri)
         Iris(settings.base_iri)
     except KgError as exc:
-        _fail(str(exc))
+        raise CommandError(str(exc)) from exc
     ctx.obj = _Context(settings)
 
 
@@ -95,18 +116,33 @@ def init(ctx: _Context) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @pass_context
 def ingest(ctx: _Context, paths: tuple[Path, ...]) -> None:
-    """Ingest facts files (YAML), or every facts file below the given folders."""
-    from kg.ingest.writer import Ingestor, facts_files
+    """Ingest facts files (YAML), or every facts file below the given folders.
 
-    files = facts_files(paths)
+    An article text (FILE.txt, named directly) is read into a draft by the rules engine, and
+    the draft ingested: with the same checks, and its text kept with the article.
+    """
+    from kg.ingest.from_text import TextReader, ingest_texts, read_texts
+    from kg.ingest.writer import Ingestor, IngestSummary, facts_files
+
+    text_paths = [p for p in paths if p.suffix == ".txt" and p.is_file()]
+    # Every text is read before anything is written: an unreadable one stops the command (exit 2).
+    texts = read_texts(text_paths, ctx.settings.max_article_bytes)
+    files = facts_files([p for p in paths if p not in text_paths])
     store = ctx.store()
     started = time.perf_counter()
     ingestor = Ingestor(store, ctx.iris)
+    summary = IngestSummary()
     if len(files) > 1:
         with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
             summary = ingestor.ingest_paths(files, on_file=lambda _path: bar.update(1))
-    else:
+    elif files:
         summary = ingestor.ingest_paths(files)
+    if texts:
+        drafted = ingest_texts(TextReader(ctx.iris, store=store, settings=ctx.settings), texts)
+        summary.articles += drafted.articles
+        summary.facts += drafted.facts
+        summary.triples += drafted.triples
+        summary.errors += drafted.errors
     elapsed = time.perf_counter() - started
     for error in summary.errors:
         click.echo(error, err=True)
@@ -115,6 +151,64 @@ def ingest(ctx: _Context, paths: tuple[Path, ...]) -> None:
         f"in {elapsed:.2f} s; {len(summary.errors)} file(s) rejected"
     )
     if summary.errors:
+        sys.exit(1)
+
+
+@main.command("extract")
+@click.argument(
+    "files", nargs=-1, required=True,
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+)
+@click.option(
+    "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Write one draft per input here (NAME.yaml or NAME.json) instead of to standard output.",
+)
+@click.option(
+    "--published", type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Publication date (YYYY-MM-DD): relative dates ('on Monday') resolve against it, else are left out.",
+)
+@click.option("--publisher", help="The news source, a name or a key (e.g. Reuters, source/bbc).")
+@click.option(
+    "--format", "output_format", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
+    help="Draft format; both are what `kg ingest` reads.",
+)
+@click.option(
+    "--engine", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
+    help="rules: offline and deterministic; llm: an OpenAI-compatible endpoint from the settings.",
+)
+@pass_context
+def extract_command(
+    ctx: _Context, files: tuple[Path, ...], output_dir: Path | None, published: Any,
+    publisher: str | None, output_format: str, engine: str,
+) -> None:
+    """Read article texts (plain UTF-8; '-' for standard input) into draft facts files for review."""
+    from kg.ingest.from_text import TextReader, draft_files, read_texts
+
+    if len(files) > 1 and output_dir is None:
+        _fail("several inputs need --output-dir (one draft is written per input)")
+    texts = read_texts(list(files), ctx.settings.max_article_bytes)
+    reader = TextReader(ctx.iris, store=ctx.store_to_read(), engine=engine, settings=ctx.settings)
+    drafts = draft_files(
+        reader, texts, output_dir=output_dir, fmt=output_format,
+        published=published.date() if published else None, publisher=publisher,
+    )
+    if output_dir is not None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    rejected = 0
+    for draft in drafts:
+        if draft.output is None:
+            click.echo(draft.content, nl=False)
+        else:
+            draft.output.write_text(draft.content, encoding="utf-8")
+        for reason in draft.dropped:
+            click.echo(f"kg: {draft.source}: dropped {reason}", err=True)
+        if draft.problems:
+            rejected += 1
+            listed = "".join(f"\n  - {p}" for p in draft.problems)
+            click.echo(f"kg: {draft.source}: `kg ingest` would reject the draft:{listed}", err=True)
+    if output_dir is not None:
+        click.echo(f"{len(drafts)} draft(s) in {output_dir}; {rejected} need(s) fixing before `kg ingest`")
+    if rejected:
         sys.exit(1)
 
 
@@ -229,7 +323,7 @@ def _extension(path: Path) -> str:
 
 @main.group("import")
 def import_group() -> None:
-    """Import event feeds (GDELT) into the graph."""
+    """Import event feeds (GDELT) and news corpora into the graph."""
 
 
 @import_group.command("gdelt")
@@ -249,6 +343,51 @@ def import_gdelt(ctx: _Context, files: tuple[Path, ...], chunk_rows: int) -> Non
     started = time.perf_counter()
     with click.progressbar(length=count_lines(files), label="importing", file=sys.stderr) as bar:
         summary = importer.import_files(files, on_rows=bar.update)
+    errors, line = report_lines(summary, time.perf_counter() - started)
+    for error in errors:
+        click.echo(error, err=True)
+    click.echo(line)
+    if summary.errors:
+        sys.exit(1)
+
+
+@import_group.command("news")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--text-field", default="text", show_default=True, help="The field holding the article text.")
+@click.option("--id-field", default="id", show_default=True, help="The field holding the article's id.")
+@click.option("--title-field", default="title", show_default=True, help="The field holding the headline.")
+@click.option(
+    "--date-field", default="date", show_default=True,
+    help="The field holding the publication date (YYYY-MM-DD); without it the date is unknown.",
+)
+@click.option("--publisher", help="The news source of every article, a name or a key (else unknown).")
+@click.option(
+    "--processes", type=click.IntRange(min=1), help="Extraction processes (default: one per CPU core).",
+)
+@click.option(
+    "--batch-articles", type=click.IntRange(min=1), default=100, show_default=True,
+    help="Articles per write: each batch goes in whole or not at all.",
+)
+@pass_context
+def import_news(
+    ctx: _Context, file: Path, text_field: str, id_field: str, title_field: str, date_field: str,
+    publisher: str | None, processes: int | None, batch_articles: int,
+) -> None:
+    """Import a news corpus (JSON Lines, one article a line): extract each text, then ingest it.
+
+    Resumable: a re-run skips every article already in the store with the same text.
+    """
+    from kg.ingest.news_corpus import NewsImporter, report_lines
+    from kg.ingest.sources.news_jsonl import CorpusFields, count_lines
+
+    fields = CorpusFields(text=text_field, id=id_field, title=title_field, date=date_field)
+    importer = NewsImporter(
+        ctx.store(), ctx.iris, ctx.settings, publisher=publisher, processes=processes,
+        batch_articles=batch_articles,
+    )
+    started = time.perf_counter()
+    with click.progressbar(length=count_lines(file), label="importing", file=sys.stderr) as bar:
+        summary = importer.import_file(file, fields, on_lines=bar.update)
     errors, line = report_lines(summary, time.perf_counter() - started)
     for error in errors:
         click.echo(error, err=True)

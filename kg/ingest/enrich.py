@@ -16,12 +16,11 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.config import Settings
 from kg.model.iris import Iris
-from kg.model.vocab import NG, PREFIXES, PROV, WD
+from kg.model.vocab import NG, PROV, RDFS, WD, WDT, typed
 from kg.query.federation import fetch_solutions
 from kg.store import Store
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
-WDT = "http://www.wikidata.org/prop/direct/"
 # Wikidata properties pulled by default: what a reader of world news asks about a state.
 PROPERTIES: dict[str, str] = {
     "P36": "capital",
@@ -32,8 +31,6 @@ PROPERTIES: dict[str, str] = {
     "P38": "currency",
 }
 BATCH = 200  # QIDs per remote query: keeps each request well under URL and time limits
-_RDFS_LABEL = PREFIXES["rdfs"] + "label"
-_XSD = PREFIXES["xsd"]
 
 
 @dataclass(frozen=True)
@@ -59,11 +56,11 @@ def linked_qids(store: Store) -> list[str]:
 
 def remote_query(qids: list[str], prop: str) -> str:
     """The SELECT that asks the endpoint for one property of some items, with English labels."""
-    values = " ".join(f"<{WD}{q}>" for q in qids)
+    values = " ".join(str(WD[q]) for q in qids)
     return (
         f"SELECT ?item ?value ?label WHERE {{ VALUES ?item {{ {values} }} "
-        f"?item <{WDT}{prop}> ?value . "
-        f'OPTIONAL {{ ?value <{_RDFS_LABEL}> ?label FILTER(LANG(?label) = "en") }} }}'
+        f"?item {WDT[prop]} ?value . "
+        f'OPTIONAL {{ ?value {RDFS.label} ?label FILTER(LANG(?label) = "en") }} }}'
     )
 
 
@@ -95,17 +92,16 @@ def enrich(
                 item, value = row.get("item"), row.get("value")
                 if item is None or value is None:
                     continue
-                quads.add(Quad(item, NamedNode(WDT + prop), value, g))  # type: ignore[arg-type]
+                quads.add(Quad(item, WDT[prop], value, g))  # type: ignore[arg-type]
                 label = row.get("label")
                 if label is not None and isinstance(value, NamedNode):
-                    quads.add(Quad(value, NamedNode(_RDFS_LABEL), label, g))  # type: ignore[arg-type]
+                    quads.add(Quad(value, RDFS.label, label, g))  # type: ignore[arg-type]
     meta = NamedNode(iris.meta_graph)
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
     provenance = [
-        Quad(g, NamedNode(str(PROV.wasDerivedFrom)), NamedNode(endpoint), meta),
-        Quad(g, NamedNode(str(PROV.generatedAtTime)), Literal(now, datatype=NamedNode(_XSD + "dateTime")),
-             meta),
-        Quad(g, NamedNode(PREFIXES["rdfs"] + "comment"), Literal(
+        Quad(g, PROV.wasDerivedFrom, NamedNode(endpoint), meta),
+        Quad(g, PROV.generatedAtTime, typed(now, "dateTime"), meta),
+        Quad(g, RDFS.comment, Literal(
             f"Wikidata properties {', '.join(properties)} of {len(qids)} linked entities, "
             f"copied by kg enrich", language="en"), meta),
     ]

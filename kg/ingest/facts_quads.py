@@ -7,8 +7,10 @@ collected and raised together as one FactsError naming the fact and the field.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -19,21 +21,14 @@ from kg.model.facts import (
     ArticleFacts,
     EntityDecl,
     EventFact,
+    Evidence,
     FactBase,
     RelationFact,
     TenureFact,
 )
 from kg.model.iris import Iris
 from kg.model.ontology import superclasses
-from kg.model.vocab import NG, PROV, SCHEMA
-
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-RDFS_COMMENT = NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-SKOS_ALT = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
-OWL_SAME_AS = NamedNode("http://www.w3.org/2002/07/owl#sameAs")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-WD = "http://www.wikidata.org/entity/"
+from kg.model.vocab import DCTERMS, NG, NG_IRI, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD, as_node, typed
 
 _ROLE_KINDS = {
     "agent": ("state", "organization", "person", "source"),
@@ -45,14 +40,6 @@ _ROLE_KINDS = {
     "about": None,
     "location": ("place", "facility", "state"),
 }
-
-
-def _n(iri: object) -> NamedNode:
-    return NamedNode(str(iri))
-
-
-def _typed(lexical: str, xsd_type: str) -> Literal:
-    return Literal(lexical, datatype=NamedNode(XSD + xsd_type))
 
 
 @dataclass(frozen=True)
@@ -72,9 +59,21 @@ class Resolver:
         self._declared: dict[str, Resolved] = {}
         for decl in declared:
             kind, slug = decl.key.split("/", 1)
+            if decl.known:
+                try:
+                    self.outside(decl.key)
+                except ResolutionError:
+                    continue  # entity_decl reports it; its names must not resolve meanwhile
             resolved = Resolved(kind, iris.entity(kind, slug))
             for name in (decl.key, decl.label, *decl.aliases):
                 self._declared[_fold(name)] = resolved
+
+    def outside(self, ref: str) -> object:
+        """The entity the gazetteer (or the graph) knows by this reference, ignoring the article.
+
+        :raises ResolutionError: nothing outside the article has it.
+        """
+        return self._resolve(ref)
 
     def __call__(self, ref: str) -> Resolved:
         found = self._declared.get(_fold(ref))
@@ -114,8 +113,8 @@ class _Builder:
     problems: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.graph = _n(self.iris.article_graph(self.facts.article.id))
-        self.article = _n(self.iris.article(self.facts.article.id))
+        self.graph = as_node(self.iris.article_graph(self.facts.article.id))
+        self.article = as_node(self.iris.article(self.facts.article.id))
         self.published = self.facts.article.published
 
     # --- small helpers that record problems instead of stopping at the first one
@@ -138,7 +137,7 @@ class _Builder:
                 f"expected one of: {', '.join(allowed)}"
             )
             return None
-        return _n(resolved.iri)
+        return as_node(resolved.iri)
 
     def date(self, where: str, field_name: str, text: str | None) -> FuzzyDate | None:
         if text is None:
@@ -152,9 +151,9 @@ class _Builder:
     def add_date(self, s: NamedNode, p: NamedNode, when: FuzzyDate | None, precision: bool) -> None:
         if when is None:
             return
-        self.add(s, p, Literal(when.lexical, datatype=_n(when.datatype)))
+        self.add(s, p, Literal(when.lexical, datatype=as_node(when.datatype)))
         if precision:
-            self.add(s, _n(NG.datePrecision), Literal(when.precision))
+            self.add(s, as_node(NG.datePrecision), Literal(when.precision))
 
     def ng_class(self, where: str, name: str, root: str | None) -> NamedNode | None:
         try:
@@ -167,56 +166,86 @@ class _Builder:
             wanted = root.rsplit("#", 1)[-1] if root else "class"
             self.problems.append(f"{where}, field 'type': {name!r} is not a kind of {wanted}")
             return None
-        return _n(iri)
+        return as_node(iri)
 
     # --- the facts
 
     def entity_decl(self, index: int, decl: EntityDecl) -> None:
         where = f"entity {index + 1} (key {decl.key!r})"
+        if decl.known:
+            self.known_decl(where, decl)
+            return
         kind, slug = decl.key.split("/", 1)
         try:
-            node = _n(self.iris.entity(kind, slug))
+            node = as_node(self.iris.entity(kind, slug))
         except Exception as exc:  # noqa: BLE001 - ConfigError for an unknown kind, reported per field
             self.problems.append(f"{where}, field 'key': {exc}")
             return
         cls = self.ng_class(where, decl.type, None)
         if cls is not None:
-            self.add(node, RDF_TYPE, cls)
-        self.add(node, RDFS_LABEL, Literal(decl.label, language="en"))
+            self.add(node, RDF.type, cls)
+        self.add(node, RDFS.label, Literal(decl.label, language="en"))
         for alias in decl.aliases:
-            self.add(node, SKOS_ALT, Literal(alias, language="en"))
+            self.add(node, SKOS.altLabel, Literal(alias, language="en"))
         if decl.wikidata:
-            self.add(node, OWL_SAME_AS, NamedNode(WD + decl.wikidata))
-            self.add(node, _n(NG.wikidataId), Literal(decl.wikidata))
+            self.add(node, OWL.sameAs, WD[decl.wikidata])
+            self.add(node, as_node(NG.wikidataId), Literal(decl.wikidata))
         if decl.office_of:
             target = self.ref(where, "office_of", decl.office_of, ("state", "organization"))
             if target is not None:
-                self.add(node, _n(NG.officeOf), target)
+                self.add(node, as_node(NG.officeOf), target)
         if decl.located_in:
             target = self.ref(where, "located_in", decl.located_in, ("state", "place"))
             if target is not None:
-                self.add(node, _n(NG.locatedIn), target)
+                self.add(node, as_node(NG.locatedIn), target)
+        self.add_confidence(node, decl.confidence)
+        # A fact key holds no "/": the entity's spans cannot take a fact's evidence IRIs.
+        self.add_evidence(node, f"{decl.key}-evidence", decl.evidence)
+
+    def known_decl(self, where: str, decl: EntityDecl) -> None:
+        """An entity listed as known: it must resolve outside the article to the same key and type."""
+        try:
+            entity = self.resolve.outside(decl.key)
+        except ResolutionError as exc:
+            self.problems.append(
+                f"{where}, field 'known': {exc}; neither the gazetteer nor the graph has it: "
+                "declare it (drop 'known: true') or give the key of the entity meant"
+            )
+            return
+        held = getattr(entity, "type", None)
+        wanted = NG_IRI + decl.type
+        if held is not None and held != wanted and wanted not in superclasses().get(held, ()):
+            self.problems.append(
+                f"{where}, field 'type': {decl.key} is a {held.rsplit('#', 1)[-1]}, not a {decl.type}"
+            )
+
+    def add_confidence(self, node: NamedNode, confidence: float | None) -> None:
+        if confidence is not None:
+            # repr, then Decimal: 1e-05 must be written 0.00001, the only form xsd:decimal has.
+            self.add(node, as_node(NG.confidence), typed(format(Decimal(repr(confidence)), "f"), "decimal"))
+
+    def add_evidence(self, node: NamedNode, stem: str, spans: list[Evidence]) -> None:
+        for n, span in enumerate(spans, start=1):
+            evidence = NamedNode(f"{self.article.value}#{stem}-{n}")
+            self.add(node, as_node(NG.evidence), evidence)
+            self.add(evidence, RDF.type, as_node(NG.EvidenceSpan))
+            self.add(evidence, as_node(NG.startOffset), typed(str(span.start), "integer"))
+            self.add(evidence, as_node(NG.endOffset), typed(str(span.end), "integer"))
+            self.add(evidence, as_node(NG.inArticle), self.article)
 
     def common(self, node: NamedNode, where: str, fact: FactBase) -> None:
         """Key, confidence, attribution and evidence: what every kind of fact may carry."""
-        self.add(node, _n(NG.factKey), Literal(fact.key))
-        if fact.confidence is not None:
-            self.add(node, _n(NG.confidence), _typed(str(fact.confidence), "decimal"))
+        self.add(node, as_node(NG.factKey), Literal(fact.key))
+        self.add_confidence(node, fact.confidence)
         for name, prop in (("claimed_by", NG.claimedBy), ("reported_by", NG.reportedBy)):
             ref = getattr(fact, name)
             if ref is not None:
                 target = self.ref(where, name, ref, ("state", "organization", "person", "source"))
                 if target is not None:
-                    self.add(node, _n(prop), target)
+                    self.add(node, as_node(prop), target)
         if fact.source_note:
-            self.add(node, _n(NG.sourceNote), Literal(fact.source_note, language="en"))
-        for n, span in enumerate(fact.evidence, start=1):
-            evidence = NamedNode(f"{self.article.value}#{fact.key}-evidence-{n}")
-            self.add(node, _n(NG.evidence), evidence)
-            self.add(evidence, RDF_TYPE, _n(NG.EvidenceSpan))
-            self.add(evidence, _n(NG.startOffset), _typed(str(span.start), "integer"))
-            self.add(evidence, _n(NG.endOffset), _typed(str(span.end), "integer"))
-            self.add(evidence, _n(NG.inArticle), self.article)
+            self.add(node, as_node(NG.sourceNote), Literal(fact.source_note, language="en"))
+        self.add_evidence(node, f"{fact.key}-evidence", fact.evidence)
 
     def event(self, where: str, fact: EventFact) -> None:
         if fact.entity is not None:
@@ -224,31 +253,34 @@ class _Builder:
             if node is None:
                 return
         else:
-            node = _n(self.iris.event(self.facts.article.id, fact.key))
+            node = as_node(self.iris.event(self.facts.article.id, fact.key))
         for name in fact.types:
             cls = self.ng_class(where, name, str(NG.Event))
             if cls is not None:
-                self.add(node, RDF_TYPE, cls)
+                self.add(node, RDF.type, cls)
         # A known event (a war) keeps its own label; what this article says of it is a comment.
-        described_by = RDFS_COMMENT if fact.entity is not None else RDFS_LABEL
+        described_by = RDFS.comment if fact.entity is not None else RDFS.label
         self.add(node, described_by, Literal(fact.label, language="en"))
-        self.add_date(node, _n(NG.date), self.date(where, "date", fact.date), precision=True)
-        self.add_date(node, _n(NG.startDate), self.date(where, "start", fact.start), precision=False)
-        self.add_date(node, _n(NG.endDate), self.date(where, "end", fact.end), precision=False)
+        self.add_date(node, as_node(NG.date), self.date(where, "date", fact.date), precision=True)
+        self.add_date(node, as_node(NG.startDate), self.date(where, "start", fact.start), precision=False)
+        self.add_date(node, as_node(NG.endDate), self.date(where, "end", fact.end), precision=False)
         if fact.date is None and fact.start is None and fact.entity is None:
-            # Undated news events happened no later than the report itself.
-            self.add_date(node, _n(NG.date), FuzzyDate.from_date(self.published), precision=True)
+            if self.published is not None:
+                # Undated news events happened no later than the report itself.
+                self.add_date(node, as_node(NG.date), FuzzyDate.from_date(self.published), precision=True)
+            else:
+                self.add(node, as_node(NG.notStated), as_node(NG.date))
         for role in ("agent", "recipient", "target", "participant", "mediator", "carrier", "about"):
             for ref in getattr(fact, role):
                 target = self.ref(where, role, ref, _ROLE_KINDS[role])
                 if target is not None:
-                    self.add(node, _n(getattr(NG, role)), target)
+                    self.add(node, as_node(getattr(NG, role)), target)
         if fact.location is not None:
             target = self.ref(where, "location", fact.location, _ROLE_KINDS["location"])
             if target is not None:
-                self.add(node, _n(NG.location), target)
+                self.add(node, as_node(NG.location), target)
         if fact.cameo:
-            self.add(node, _n(NG.cameoCode), Literal(fact.cameo))
+            self.add(node, as_node(NG.cameoCode), Literal(fact.cameo))
         self.common(node, where, fact)
 
     def tenure(self, where: str, fact: TenureFact) -> None:
@@ -259,30 +291,34 @@ class _Builder:
         if person is None or office is None:
             return
         slug = f"{_slug_of(person)}-{_slug_of(office)}-{start.lexical if start else 'undated'}"
-        node = _n(self.iris.entity("tenure", slug))
-        self.add(node, RDF_TYPE, _n(NG.Tenure))
-        self.add(node, _n(NG.holder), person)
-        self.add(node, _n(NG.office), office)
-        self.add_date(node, _n(NG.startDate), start, precision=False)
-        self.add_date(node, _n(NG.endDate), end, precision=False)
+        node = as_node(self.iris.entity("tenure", slug))
+        self.add(node, RDF.type, as_node(NG.Tenure))
+        self.add(node, as_node(NG.holder), person)
+        self.add(node, as_node(NG.office), office)
+        if fact.former:
+            self.add(node, as_node(NG.former), Literal("true", datatype=XSD.boolean))
+        self.add_date(node, as_node(NG.startDate), start, precision=False)
+        if fact.start is None:
+            self.add(node, as_node(NG.notStated), as_node(NG.startDate))
+        self.add_date(node, as_node(NG.endDate), end, precision=False)
         self.common(node, where, fact)
 
     def agreement(self, where: str, fact: AgreementFact) -> None:
-        node = _n(self.iris.entity("agreement", fact.agreement))
+        node = as_node(self.iris.entity("agreement", fact.agreement))
         cls = self.ng_class(where, fact.type, str(NG.Agreement))
         if cls is not None:
-            self.add(node, RDF_TYPE, cls)
-        self.add(node, RDFS_LABEL, Literal(fact.label, language="en"))
+            self.add(node, RDF.type, cls)
+        self.add(node, RDFS.label, Literal(fact.label, language="en"))
         for ref in fact.parties:
             party = self.ref(where, "parties", ref, ("state", "organization"))
             if party is not None:
-                self.add(node, _n(NG.party), party)
+                self.add(node, as_node(NG.party), party)
         signed = self.date(where, "signed", fact.signed)
         in_force = self.date(where, "in_force", fact.in_force)
-        self.add_date(node, _n(NG.signingDate), signed, precision=False)
-        self.add_date(node, _n(NG.entryIntoForce), in_force, precision=False)
+        self.add_date(node, as_node(NG.signingDate), signed, precision=False)
+        self.add_date(node, as_node(NG.entryIntoForce), in_force, precision=False)
         if fact.term:
-            self.add(node, _n(NG.term), _typed(fact.term, "duration"))
+            self.add(node, as_node(NG.term), typed(fact.term, "duration"))
         self.common(node, where, fact)
 
     def relation(self, where: str, fact: RelationFact) -> None:
@@ -291,14 +327,14 @@ class _Builder:
         if None in parties:
             return
         a, b = sorted(parties, key=lambda n: n.value)  # type: ignore[union-attr]
-        node = _n(self.iris.entity("relation", f"{_slug_of(a)}-{_slug_of(b)}-{fact.type.lower()}"))
-        self.add(node, RDF_TYPE, _n(getattr(NG, fact.type)))
+        node = as_node(self.iris.entity("relation", f"{_slug_of(a)}-{_slug_of(b)}-{fact.type.lower()}"))
+        self.add(node, RDF.type, as_node(getattr(NG, fact.type)))
         label = fact.label or f"{fact.type} between {_slug_of(a)} and {_slug_of(b)}"
-        self.add(node, RDFS_LABEL, Literal(label, language="en"))
-        self.add(node, _n(NG.party), a)
-        self.add(node, _n(NG.party), b)
-        self.add_date(node, _n(NG.startDate), since, precision=False)
-        direct = _n(NG.alliedWith if fact.type == "Alliance" else NG.partnerOf)
+        self.add(node, RDFS.label, Literal(label, language="en"))
+        self.add(node, as_node(NG.party), a)
+        self.add(node, as_node(NG.party), b)
+        self.add_date(node, as_node(NG.startDate), since, precision=False)
+        direct = as_node(NG.alliedWith if fact.type == "Alliance" else NG.partnerOf)
         self.add(a, direct, b)
         self.add(b, direct, a)
         self.common(node, where, fact)
@@ -311,9 +347,9 @@ def _slug_of(node: NamedNode) -> str:
 def inferred_type_quads(quads: Iterable[Quad], graph: str) -> list[Quad]:
     """The supertypes (from the ontology's subclass closure) of every typed node, into ``graph``."""
     closure = superclasses()
-    target = _n(graph)
+    target = as_node(graph)
     seen: set[tuple[str, str]] = set()
-    asserted = {(q.subject.value, q.object.value) for q in quads if q.predicate == RDF_TYPE}
+    asserted = {(q.subject.value, q.object.value) for q in quads if q.predicate == RDF.type}
     out: list[Quad] = []
     for subject, cls in asserted:
         for parent in closure.get(cls, ()):
@@ -321,7 +357,7 @@ def inferred_type_quads(quads: Iterable[Quad], graph: str) -> list[Quad]:
             if key in asserted or key in seen:
                 continue
             seen.add(key)
-            out.append(Quad(NamedNode(subject), RDF_TYPE, NamedNode(parent), target))
+            out.append(Quad(NamedNode(subject), RDF.type, NamedNode(parent), target))
     return out
 
 
@@ -333,15 +369,20 @@ def article_quads(
     source_name: str,
     ingested_at: dt.datetime,
     text_length: int | None = None,
+    text: str | None = None,
 ) -> ArticleQuads:
-    """Map one article's facts to quads.
+    """Map one article's facts to quads; ``text``, when given, is stored with the article.
 
     :raises FactsError: listing every fact and field that cannot be mapped.
     """
     meta = facts.article
+    if text is not None and text_length is None:
+        text_length = len(text)
     builder = _Builder(facts, iris, Resolver(resolve, iris, facts.entities), source_name)
     for index, decl in enumerate(facts.entities):
         builder.entity_decl(index, decl)
+        if text_length is not None:
+            _check_spans(builder, f"entity {index + 1} (key {decl.key!r})", decl.evidence, text_length)
     handlers = {
         "event": builder.event,
         "tenure": builder.tenure,
@@ -352,13 +393,8 @@ def article_quads(
         where = f"fact {index + 1} (key {fact.key!r})"
         handlers[fact.kind](where, fact)  # type: ignore[operator]
         if text_length is not None:
-            for span in fact.evidence:
-                if span.end > text_length:
-                    builder.problems.append(
-                        f"{where}, field 'evidence': span {span.start}-{span.end} runs past the end "
-                        f"of the article text ({text_length} characters)"
-                    )
-    meta_quads, subjects = _metadata(builder, iris, ingested_at)
+            _check_spans(builder, where, fact.evidence, text_length)
+    meta_quads, subjects = _metadata(builder, iris, ingested_at, text)
     if builder.problems:
         raise FactsError(source_name, builder.problems)
     graph = iris.article_graph(meta.id)
@@ -372,6 +408,15 @@ def article_quads(
     )
 
 
+def _check_spans(builder: _Builder, where: str, spans: list[Evidence], text_length: int) -> None:
+    for span in spans:
+        if span.end > text_length:
+            builder.problems.append(
+                f"{where}, field 'evidence': span {span.start}-{span.end} runs past the end "
+                f"of the article text ({text_length} characters)"
+            )
+
+
 def provenance_quads(
     graph: NamedNode, inferred: NamedNode, source: NamedNode, activity: NamedNode, activity_label: str,
     when: Literal, meta_graph: NamedNode,
@@ -379,47 +424,98 @@ def provenance_quads(
     """PROV-O for a graph made from a source by an activity, and for its inferred-types graph."""
     g = meta_graph
     return [
-        Quad(graph, RDF_TYPE, _n(PROV.Entity), g),
-        Quad(graph, _n(PROV.wasDerivedFrom), source, g),
-        Quad(graph, _n(PROV.generatedAtTime), when, g),
-        Quad(graph, _n(PROV.wasGeneratedBy), activity, g),
-        Quad(inferred, RDF_TYPE, _n(PROV.Entity), g),
-        Quad(inferred, _n(NG.inferredFrom), graph, g),
-        Quad(inferred, _n(PROV.wasDerivedFrom), graph, g),
-        Quad(activity, RDF_TYPE, _n(PROV.Activity), g),
-        Quad(activity, RDFS_LABEL, Literal(activity_label), g),
-        Quad(activity, _n(PROV.used), source, g),
-        Quad(activity, _n(PROV.endedAtTime), when, g),
+        Quad(graph, RDF.type, PROV.Entity, g),
+        Quad(graph, PROV.wasDerivedFrom, source, g),
+        Quad(graph, PROV.generatedAtTime, when, g),
+        Quad(graph, PROV.wasGeneratedBy, activity, g),
+        Quad(inferred, RDF.type, PROV.Entity, g),
+        Quad(inferred, as_node(NG.inferredFrom), graph, g),
+        Quad(inferred, PROV.wasDerivedFrom, graph, g),
+        Quad(activity, RDF.type, PROV.Activity, g),
+        Quad(activity, RDFS.label, Literal(activity_label), g),
+        Quad(activity, PROV.used, source, g),
+        Quad(activity, PROV.endedAtTime, when, g),
     ]
 
 
-def _metadata(builder: _Builder, iris: Iris, ingested_at: dt.datetime) -> tuple[list[Quad], list[str]]:
-    """The article's record and the PROV-O provenance of its graphs, for the meta graph."""
+def _metadata(
+    builder: _Builder, iris: Iris, ingested_at: dt.datetime, text: str | None
+) -> tuple[list[Quad], list[str]]:
+    """The article's record and the PROV-O provenance of its graphs, for the meta graph.
+
+    What the source leaves unsaid (publication date, publisher) is recorded as ng:notStated.
+    """
     meta = builder.facts.article
-    g = _n(iris.meta_graph)
+    g = as_node(iris.meta_graph)
     article = builder.article
     graph = builder.graph
-    inferred = _n(iris.inferred_graph(graph.value))
-    activity = _n(f"{iris.ingestion_activity_prefix}{meta.id}")
-    when = _typed(ingested_at.isoformat(), "dateTime")
+    inferred = as_node(iris.inferred_graph(graph.value))
+    activity = as_node(f"{iris.ingestion_activity_prefix}{meta.id}")
+    when = typed(ingested_at.isoformat(), "dateTime")
     out = [
-        Quad(article, RDF_TYPE, _n(NG.Article), g),
-        Quad(article, RDFS_LABEL, Literal(meta.title, language=meta.language), g),
-        Quad(article, _n(SCHEMA.headline), Literal(meta.title, language=meta.language), g),
-        Quad(article, _n(SCHEMA.datePublished), _typed(meta.published.isoformat(), "date"), g),
-        Quad(article, _n(SCHEMA.inLanguage), Literal(meta.language), g),
+        Quad(article, RDF.type, as_node(NG.Article), g),
+        Quad(article, RDFS.label, Literal(meta.title, language=meta.language), g),
+        Quad(article, SCHEMA.headline, Literal(meta.title, language=meta.language), g),
+        Quad(article, SCHEMA.inLanguage, Literal(meta.language), g),
     ]
+    if meta.published is not None:
+        out.append(Quad(article, SCHEMA.datePublished, typed(meta.published.isoformat(), "date"), g))
+    else:
+        out.append(Quad(article, as_node(NG.notStated), SCHEMA.datePublished, g))
+    if meta.source_id is not None:
+        out.append(Quad(article, DCTERMS.identifier, Literal(meta.source_id), g))
+    if text is not None:
+        # The user's data, kept with the article so that pages can show the evidence itself;
+        # the digest lets a corpus import skip an article whose text has not changed.
+        out.append(Quad(article, SCHEMA.text, Literal(text, language=meta.language), g))
+        out.append(Quad(article, SCHEMA.sha256, Literal(text_sha256(text)), g))
     label = f"ingestion of {builder.source_name.rsplit('/', 1)[-1]}"
     out += provenance_quads(graph, inferred, article, activity, label, when, g)
+    # The extraction's records are cleared on every re-ingest: a reviewed file replaces a draft.
+    subjects = [article.value, graph.value, inferred.value, activity.value,
+                iris.extraction_activity(meta.id), iris.extraction_engine(meta.id)]
+    if meta.extracted_by is not None:
+        out += _extraction_quads(meta.id, meta.extracted_by.engine, meta.extracted_by.version, iris, activity)
     where = "article"
-    publisher = builder.ref(where, "publisher", meta.publisher, ("source", "organization"))
-    if publisher is not None:
-        out.append(Quad(article, _n(SCHEMA.publisher), publisher, g))
-        out.append(Quad(graph, _n(PROV.wasAttributedTo), publisher, g))
+    if meta.publisher is None:
+        out.append(Quad(article, as_node(NG.notStated), SCHEMA.publisher, g))
+    else:
+        publisher = builder.ref(where, "publisher", meta.publisher, ("source", "organization"))
+        if publisher is not None:
+            out.append(Quad(article, SCHEMA.publisher, publisher, g))
+            out.append(Quad(graph, PROV.wasAttributedTo, publisher, g))
     if meta.wire_service is not None:
         wire = builder.ref(where, "wire_service", meta.wire_service, ("source", "organization"))
         if wire is not None:
-            out.append(Quad(article, _n(NG.wireService), wire, g))
+            out.append(Quad(article, as_node(NG.wireService), wire, g))
     if meta.url:
-        out.append(Quad(article, _n(SCHEMA.url), NamedNode(meta.url), g))
-    return out, [article.value, graph.value, inferred.value, activity.value]
+        out.append(Quad(article, SCHEMA.url, NamedNode(meta.url), g))
+    return out, subjects
+
+
+def _extraction_quads(
+    article_id: str, engine: str, version: str, iris: Iris, ingestion: NamedNode
+) -> list[Quad]:
+    """PROV-O of a machine draft: the graph was generated by an extraction, by an engine of a version."""
+    g = as_node(iris.meta_graph)
+    graph = as_node(iris.article_graph(article_id))
+    extraction = as_node(iris.extraction_activity(article_id))
+    agent = as_node(iris.extraction_engine(article_id))
+    label = f"extraction of facts from the text by the {engine} engine {version}"
+    return [
+        Quad(graph, PROV.wasGeneratedBy, extraction, g),
+        Quad(ingestion, PROV.wasInformedBy, extraction, g),
+        Quad(extraction, RDF.type, PROV.Activity, g),
+        Quad(extraction, RDFS.label, Literal(label), g),
+        Quad(extraction, PROV.used, as_node(iris.article(article_id)), g),
+        Quad(extraction, PROV.wasAssociatedWith, agent, g),
+        Quad(agent, RDF.type, PROV.SoftwareAgent, g),
+        Quad(agent, RDFS.label, Literal(f"Newsgraph {engine} extractor {version}"), g),
+        Quad(agent, SCHEMA.name, Literal(engine), g),
+        Quad(agent, SCHEMA.softwareVersion, Literal(version), g),
+    ]
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 of an article text (UTF-8), as recorded with the article."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

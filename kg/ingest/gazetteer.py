@@ -23,13 +23,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import ResolutionError
 from kg.model.iris import KINDS, Iris, is_slug, slugify
-from kg.model.vocab import NG, NG_IRI, PREFIXES, WD
+from kg.model.vocab import NG, NG_IRI, OWL, RDF, RDFS, SKOS, WD, XSD
 
-_RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
-_RDFS_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
-_SKOS_ALT = NamedNode(PREFIXES["skos"] + "altLabel")
-_OWL_SAME_AS = NamedNode(PREFIXES["owl"] + "sameAs")
-_XSD = PREFIXES["xsd"]
 _KEY_RE = re.compile(r"^([a-z]+)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 _QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 _LINK_PROPERTIES = {"capital": "capital", "office_of": "officeOf", "located_in": "locatedIn"}
@@ -336,16 +331,16 @@ class Gazetteer:
         g = NamedNode(graph)
         s = NamedNode(entity.iri(iris))
         quads = [
-            Quad(s, _RDF_TYPE, NamedNode(entity.type), g),
-            Quad(s, _RDFS_LABEL, Literal(entity.label, language="en"), g),
+            Quad(s, RDF.type, NamedNode(entity.type), g),
+            Quad(s, RDFS.label, Literal(entity.label, language="en"), g),
         ]
         seen = {entity.label}
         for alias in entity.aliases:
             if alias not in seen:
                 seen.add(alias)
-                quads.append(Quad(s, _SKOS_ALT, Literal(alias, language="en"), g))
+                quads.append(Quad(s, SKOS.altLabel, Literal(alias, language="en"), g))
         if entity.wikidata:
-            quads.append(Quad(s, _OWL_SAME_AS, NamedNode(f"{WD}{entity.wikidata}"), g))
+            quads.append(Quad(s, OWL.sameAs, WD[entity.wikidata], g))
             quads.append(Quad(s, _ng("wikidataId"), Literal(entity.wikidata), g))
         if entity.iso2:
             quads.append(Quad(s, _ng("iso3166Alpha2"), Literal(entity.iso2), g))
@@ -358,7 +353,7 @@ class Gazetteer:
         for name, prop in (("start_date", "startDate"), ("end_date", "endDate")):
             value = getattr(entity, name)
             if value:
-                datatype = NamedNode(_XSD + _date_datatype(value, entity.key))
+                datatype = XSD[_date_datatype(value, entity.key)]
                 quads.append(Quad(s, _ng(prop), Literal(value, datatype=datatype), g))
         return quads
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from kg.ingest.cameo import MAPPING_VERSION, classify
-from kg.ingest.facts_quads import RDF_TYPE, RDFS_LABEL, inferred_type_quads, provenance_quads
+from kg.ingest.facts_quads import inferred_type_quads, provenance_quads
 from kg.ingest.gazetteer import Gazetteer
 from kg.ingest.sources.gdelt import (
     Actor,
@@ -43,12 +43,11 @@ from kg.ingest.sources.gdelt import (
 )
 from kg.ingest.writer import NQUADS, bulk_write, drop_unfinished_writes
 from kg.model.iris import Iris, slugify
-from kg.model.vocab import NG, PROV, SCHEMA
+from kg.model.vocab import NG, PROV, RDF, RDFS, SCHEMA, as_node, typed
 from kg.store import Store
 
 CHUNK_ROWS = 5000
 TRANSACTION_BELOW_ROWS = 500  # smaller chunks go in as one transaction, larger by the bulk loader
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # CAMEO country codes that are not the ISO 3166 alpha-3 code of the same state.
 _CAMEO_COUNTRY_ALIASES = {"TMP": "TLS"}  # East Timor's code before 2002
@@ -61,23 +60,15 @@ _KNOWN_GROUPS = {
 _URL_ESCAPES = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
-def _n(iri: object) -> NamedNode:
-    return NamedNode(str(iri))
-
-
-def _typed(lexical: str, xsd_type: str) -> Literal:
-    return Literal(lexical, datatype=NamedNode(XSD + xsd_type))
-
-
 def _decimal(value: float) -> Literal:
     text = repr(value)
     if "e" in text or "E" in text or text in ("inf", "nan"):
         text = format(Decimal(text), "f")
-    return _typed(text, "decimal")
+    return typed(text, "decimal")
 
 
 def _integer(value: int) -> Literal:
-    return _typed(str(value), "integer")
+    return typed(str(value), "integer")
 
 
 def file_stem(path: Path) -> str:
@@ -112,11 +103,11 @@ class GdeltMapper:
         self.iris = iris
         gazetteer = gazetteer or Gazetteer.bundled()
         states = gazetteer.by_kind("state")
-        self._by_iso3 = {s.iso3: _Party(_n(s.iri(iris)), s.label) for s in states if s.iso3}
+        self._by_iso3 = {s.iso3: _Party(as_node(s.iri(iris)), s.label) for s in states if s.iso3}
         for alias, iso3 in _CAMEO_COUNTRY_ALIASES.items():
             if iso3 in self._by_iso3:
                 self._by_iso3[alias] = self._by_iso3[iso3]
-        by_iso2 = {s.iso2: _Party(_n(s.iri(iris)), s.label) for s in states if s.iso2}
+        by_iso2 = {s.iso2: _Party(as_node(s.iri(iris)), s.label) for s in states if s.iso2}
         self._by_fips = {
             row["fips"]: by_iso2[row["iso2"]] for row in _fips_rows() if row["iso2"] in by_iso2
         }
@@ -124,10 +115,10 @@ class GdeltMapper:
         for code, key in _KNOWN_GROUPS.items():
             org = gazetteer.get(key)
             if org is not None:
-                self._by_group[code] = _Party(_n(org.iri(iris)), org.label)
-        p = {name: _n(getattr(NG, name)) for name in NG.__annotations__}
+                self._by_group[code] = _Party(as_node(org.iri(iris)), org.label)
+        p = {name: as_node(getattr(NG, name)) for name in NG.__annotations__}
         self.p = p
-        self._wdf = _n(PROV.wasDerivedFrom)
+        self._wdf = PROV.wasDerivedFrom
 
     # --- events
 
@@ -139,22 +130,22 @@ class GdeltMapper:
         cameo = classify(ev.event_code)
         source = url_node(ev.source_url) if ev.source_url else None
         p = self.p
-        node = _n(self.iris.entity("event", f"gdelt-{ev.event_id}"))
+        node = as_node(self.iris.entity("event", f"gdelt-{ev.event_id}"))
 
         def add(s: NamedNode, pred: NamedNode, o: NamedNode | Literal) -> None:
             out.append(Quad(s, pred, o, graph))
 
-        add(node, RDF_TYPE, p[cameo.class_name])
+        add(node, RDF.type, p[cameo.class_name])
         actor1 = self._party(ev.actor1, graph, out, seen)
         actor2 = self._party(ev.actor2, graph, out, seen)
         names = " – ".join(a.name for a in (actor1, actor2) if a is not None)
         label = f"{cameo.root_label}: {names}, {ev.date.isoformat()}" if names else (
             f"{cameo.root_label}, {ev.date.isoformat()}"
         )
-        add(node, RDFS_LABEL, Literal(label, language="en"))
+        add(node, RDFS.label, Literal(label, language="en"))
         add(node, p["gdeltEventId"], Literal(str(ev.event_id)))
         add(node, p["cameoCode"], Literal(ev.event_code))
-        add(node, p["date"], _typed(ev.date.isoformat(), "date"))
+        add(node, p["date"], typed(ev.date.isoformat(), "date"))
         add(node, p["datePrecision"], Literal("day"))
         if actor1 is not None:
             add(node, p["agent"], actor1.node)
@@ -191,12 +182,12 @@ class GdeltMapper:
         if actor.known_group_code in self._by_group:
             return self._by_group[actor.known_group_code]  # type: ignore[index]
         name = actor.name or actor.code
-        node = _n(self.iris.entity("organization", f"gdelt-actor-{slugify(actor.code) or 'unknown'}"))
+        node = as_node(self.iris.entity("organization", f"gdelt-actor-{slugify(actor.code) or 'unknown'}"))
         if node.value not in seen:
             seen.add(node.value)
-            out.append(Quad(node, RDF_TYPE, self.p["Organization"], graph))
+            out.append(Quad(node, RDF.type, self.p["Organization"], graph))
             out.append(Quad(node, self.p["gdeltActorCode"], Literal(actor.code), graph))
-            out.append(Quad(node, RDFS_LABEL, Literal(name, language="en"), graph))
+            out.append(Quad(node, RDFS.label, Literal(name, language="en"), graph))
         return _Party(node, name)
 
     def _place(self, geo: Geo | None, graph: NamedNode, out: list[Quad], seen: set[str]) -> NamedNode | None:
@@ -209,12 +200,12 @@ class GdeltMapper:
             return state.node if state is not None else None
         # GNS feature ids can be negative; "m" keeps -123 and 123 apart in the slug.
         slug = slugify(geo.feature_id.replace("-", "m"))
-        node = _n(self.iris.entity("place", f"gdelt-{slug}"))
+        node = as_node(self.iris.entity("place", f"gdelt-{slug}"))
         if node.value not in seen:
             seen.add(node.value)
-            out.append(Quad(node, RDF_TYPE, self.p["Place"], graph))
+            out.append(Quad(node, RDF.type, self.p["Place"], graph))
             if geo.full_name:
-                out.append(Quad(node, RDFS_LABEL, Literal(geo.full_name, language="en"), graph))
+                out.append(Quad(node, RDFS.label, Literal(geo.full_name, language="en"), graph))
             if geo.lat is not None and geo.long is not None:
                 out.append(Quad(node, self.p["latitude"], _decimal(geo.lat), graph))
                 out.append(Quad(node, self.p["longitude"], _decimal(geo.long), graph))
@@ -229,7 +220,7 @@ class GdeltMapper:
 
         :raises ValueError: when its identifier looks like a URL but is no IRI.
         """
-        event = _n(self.iris.entity("event", f"gdelt-{m.event_id}"))
+        event = as_node(self.iris.entity("event", f"gdelt-{m.event_id}"))
         document = url_node(m.identifier)
         key = hashlib.sha1(f"{m.identifier}\t{m.sentence_id}".encode()).hexdigest()[:16]
         node = NamedNode(f"{event.value}#mention-{key}")
@@ -237,14 +228,14 @@ class GdeltMapper:
         def add(s: NamedNode, pred: NamedNode, o: NamedNode | Literal) -> None:
             out.append(Quad(s, pred, o, graph))
 
-        add(event, _n(PROV.qualifiedDerivation), node)
-        add(node, RDF_TYPE, _n(PROV.Derivation))
+        add(event, PROV.qualifiedDerivation, node)
+        add(node, RDF.type, PROV.Derivation)
         where = m.source_name or m.identifier
-        add(node, RDFS_LABEL, Literal(f"mention in {where}", language="en"))
+        add(node, RDFS.label, Literal(f"mention in {where}", language="en"))
         if document is not None:
             add(event, self._wdf, document)
-            add(node, _n(PROV.entity), document)
-        add(node, _n(PROV.atTime), _typed(m.mention_time.strftime("%Y-%m-%dT%H:%M:%SZ"), "dateTime"))
+            add(node, PROV.entity, document)
+        add(node, PROV.atTime, typed(m.mention_time.strftime("%Y-%m-%dT%H:%M:%SZ"), "dateTime"))
         if m.confidence is not None:
             add(node, self.p["confidence"], _decimal(min(max(m.confidence, 0), 100) / 100))
         if m.doc_tone is not None:
@@ -352,9 +343,9 @@ class GdeltImporter:
         """Chunk graph -> digest of the chunks of a file recorded with the current mapping."""
         query = f"""
             SELECT ?g ?sha ?version {{ GRAPH <{self.iris.meta_graph}> {{
-                ?g <{PROV.wasDerivedFrom}> <{self.iris.gdelt_file(stem)}> ;
-                   <{SCHEMA.sha256}> ?sha ; <{PROV.wasGeneratedBy}> ?activity .
-                OPTIONAL {{ ?activity <{SCHEMA.version}> ?version }}
+                ?g {PROV.wasDerivedFrom} <{self.iris.gdelt_file(stem)}> ;
+                   {SCHEMA.sha256} ?sha ; {PROV.wasGeneratedBy} ?activity .
+                OPTIONAL {{ ?activity {SCHEMA.version} ?version }}
             }} }}"""
         found: dict[str, str] = {}
         for row in self.store.select(query):
@@ -382,7 +373,7 @@ class GdeltImporter:
 
     def map_chunk(self, chunk: _Chunk, graph: str) -> tuple[list[Quad], int, int, list[RowError]]:
         """The quads of one chunk (data and inferred types), its event and mention counts, its bad rows."""
-        graph_node = _n(graph)
+        graph_node = as_node(graph)
         quads: list[Quad] = []
         seen: set[str] = set()
         errors: list[RowError] = []
@@ -407,7 +398,7 @@ class GdeltImporter:
                 del quads[mark:]
                 errors.append(RowError(chunk.name, line, str(exc)))
         inferred = self.iris.inferred_graph(graph)
-        types = [q for q in quads if q.predicate == RDF_TYPE]
+        types = [q for q in quads if q.predicate == RDF.type]
         return quads + inferred_type_quads(types, inferred), events, mentions, errors
 
     def _write_chunk(
@@ -444,20 +435,20 @@ class GdeltImporter:
 
     def _record(self, chunk: _Chunk, graph: str, digest: str) -> list[Quad]:
         """The chunk's PROV-O record in the meta graph: written last, it marks the chunk complete."""
-        g = _n(self.iris.meta_graph)
-        chunk_node = _n(graph)
-        inferred = _n(self.iris.inferred_graph(graph))
-        file_node = _n(self.iris.gdelt_file(chunk.stem))
-        activity = _n(self._activity(graph))
-        when = _typed(dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "dateTime")
+        g = as_node(self.iris.meta_graph)
+        chunk_node = as_node(graph)
+        inferred = as_node(self.iris.inferred_graph(graph))
+        file_node = as_node(self.iris.gdelt_file(chunk.stem))
+        activity = as_node(self._activity(graph))
+        when = typed(dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "dateTime")
         source = Path(chunk.name).name
         lines = f"lines {chunk.first}-{chunk.last} of {source}"
         return [
-            Quad(file_node, RDF_TYPE, _n(PROV.Entity), g),
-            Quad(file_node, RDFS_LABEL, Literal(f"GDELT file {source}"), g),
-            Quad(chunk_node, RDFS_LABEL, Literal(f"GDELT {lines}"), g),
-            Quad(chunk_node, _n(SCHEMA.sha256), Literal(digest), g),
-            Quad(activity, _n(SCHEMA.version), Literal(_mapping_version()), g),
+            Quad(file_node, RDF.type, PROV.Entity, g),
+            Quad(file_node, RDFS.label, Literal(f"GDELT file {source}"), g),
+            Quad(chunk_node, RDFS.label, Literal(f"GDELT {lines}"), g),
+            Quad(chunk_node, SCHEMA.sha256, Literal(digest), g),
+            Quad(activity, SCHEMA.version, Literal(_mapping_version()), g),
             *provenance_quads(chunk_node, inferred, file_node, activity, f"GDELT import of {lines}", when, g),
         ]
 

@@ -16,20 +16,22 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
-from kg.errors import FactsError
+from kg.errors import ExtractionError, FactsError, ResolutionError
 from kg.ingest.facts_quads import ArticleQuads, article_quads
-from kg.ingest.gazetteer import Gazetteer
+from kg.ingest.gazetteer import Entity, Gazetteer
+from kg.ingest.known import KnownEntities
 from kg.ingest.sources.facts_yaml import parse_facts, read_facts_file
+from kg.ingest.sources.news_text import read_article
 from kg.model.facts import ArticleFacts
+from kg.model.formats import N_QUADS
 from kg.model.iris import Iris
-from kg.model.vocab import NG
+from kg.model.vocab import NG, XSD
 from kg.store import Store
 
 FACTS_SUFFIXES = (".yaml", ".yml")
 BATCH_ARTICLES = 100
 BULK_FROM_ARTICLES = 20  # smaller batches (one article over HTTP) stay in one transaction
-NQUADS = "application/n-quads"
-XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+NQUADS = N_QUADS.media_type
 PARALLEL_FROM_FILES = 64
 
 
@@ -65,26 +67,57 @@ def facts_files(paths: Iterable[str | Path]) -> list[Path]:
 class Ingestor:
     """Maps facts to quads for one store's IRI scheme and gazetteer, and writes them."""
 
-    def __init__(self, store: Store, iris: Iris, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self, store: Store, iris: Iris, gazetteer: Gazetteer | None = None,
+        known: KnownEntities | None = None,
+    ) -> None:
         self.store = store
         self.iris = iris
         self.gazetteer = gazetteer or Gazetteer.bundled()
+        self._known = known
 
-    def map(self, facts: ArticleFacts, source_name: str, text_length: int | None = None) -> ArticleQuads:
-        """One article's quads. :raises FactsError: when a fact cannot be mapped."""
+    @property
+    def known(self) -> KnownEntities:
+        """The entities earlier articles declared; read from the store when first needed."""
+        if self._known is None:
+            self._known = KnownEntities.from_store(self.store, self.iris, self.gazetteer)
+        return self._known
+
+    def resolver(self, article_id: str) -> Callable[[str], Entity]:
+        """Names resolve through the gazetteer, then through what other articles declared."""
+        graph = self.iris.article_graph(article_id)
+
+        def resolve(ref: str) -> Entity:
+            try:
+                return self.gazetteer.resolve(ref)
+            except ResolutionError:
+                # The graph is read only on a name the gazetteer lacks: most files never need it.
+                found = self.known.lookup(ref, graph)
+                if found is None:
+                    raise
+                return found
+
+        return resolve
+
+    def map(
+        self, facts: ArticleFacts, source_name: str, text_length: int | None = None,
+        text: str | None = None,
+    ) -> ArticleQuads:
+        """One article's quads, ``text`` stored with it. :raises FactsError: when a fact cannot be mapped."""
         return article_quads(
             facts,
             iris=self.iris,
-            resolve=self.gazetteer.resolve,
+            resolve=self.resolver(facts.article.id),
             source_name=source_name,
             ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
             text_length=text_length,
+            text=text,
         )
 
     def map_file(self, path: Path) -> EncodedArticle:
         """Read, check and map one facts file. :raises FactsError: naming file, fact and field."""
         facts = read_facts_file(path)
-        return EncodedArticle.of(self.map(facts, str(path), _text_length(path, facts)))
+        return EncodedArticle.of(self.map(facts, str(path), text=_article_text(path, facts)))
 
     def write(self, articles: list[EncodedArticle]) -> None:
         """Write each article's graphs and metadata so that a crash leaves every article whole or absent.
@@ -139,7 +172,7 @@ class Ingestor:
         processes = processes or os.cpu_count() or 1
         if processes > 1 and len(files) >= PARALLEL_FROM_FILES:
             context = multiprocessing.get_context("spawn")  # fork would copy the open store
-            with context.Pool(processes, _worker_init, (self.iris.base,)) as pool:
+            with context.Pool(processes, _worker_init, (self.iris.base, self.known)) as pool:
                 self._consume(files, pool.imap(_worker_map, files, chunksize=16), summary, on_file)
         else:
             self._consume(files, map(_guarded(self.map_file), files), summary, on_file)
@@ -221,7 +254,7 @@ def bulk_write(
     came in by the Graph Store or an update carry no record and stay.
     """
     meta = NamedNode(iris.meta_graph)
-    started = Literal(dt.datetime.now(dt.UTC).isoformat(), datatype=NamedNode(XSD_DATETIME))
+    started = Literal(dt.datetime.now(dt.UTC).isoformat(), datatype=XSD.dateTime)
     store.write(insert=[Quad(NamedNode(g), NamedNode(NG.writeInProgress), started, meta) for g in graphs])
     store.bulk_load(io.BytesIO(data), NQUADS)
     store.write(clear_subjects={iris.meta_graph: [*graphs, *(stale_subjects or [])]},
@@ -265,10 +298,10 @@ def _guarded(map_file: Callable[[Path], EncodedArticle]) -> Callable[[Path], Enc
 _worker_ingestor: Ingestor | None = None
 
 
-def _worker_init(base_iri: str) -> None:
+def _worker_init(base_iri: str, known: KnownEntities) -> None:
     global _worker_ingestor
-    # Mapping needs no store; an in-memory one satisfies the constructor.
-    _worker_ingestor = Ingestor(Store(None), Iris(base_iri))
+    # Mapping needs no store (an in-memory one satisfies the constructor), only what it knows.
+    _worker_ingestor = Ingestor(Store(None), Iris(base_iri), known=known)
 
 
 def _worker_map(path: Path) -> EncodedArticle | FactsError:
@@ -276,11 +309,13 @@ def _worker_map(path: Path) -> EncodedArticle | FactsError:
     return _guarded(_worker_ingestor.map_file)(path)
 
 
-def _text_length(path: Path, facts: ArticleFacts) -> int | None:
+def _article_text(path: Path, facts: ArticleFacts) -> str | None:
+    """The text a facts file names (text_file), read as extraction reads it: bytes as given."""
     if facts.article.text_file is None:
         return None
     text_path = path.parent / facts.article.text_file
     try:
-        return len(text_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        # The text is the user's own file: no size limit here, the facts file chose it.
+        return read_article(text_path, max_bytes=os.path.getsize(text_path))
+    except (OSError, ExtractionError) as exc:
         raise FactsError(str(path), [f"article, field 'text_file': cannot read {text_path}: {exc}"]) from exc

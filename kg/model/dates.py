@@ -7,14 +7,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from kg.model.vocab import XSD
+
 Precision = Literal["day", "month", "year"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _RELATIVE = re.compile(r"^(?:on\s+|last\s+)?(" + "|".join(_WEEKDAYS) + r")$")
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_DATATYPES = {"day": XSD + "date", "month": XSD + "gYearMonth", "year": XSD + "gYear"}
+_DATATYPES = {"day": XSD.date.value, "month": XSD.gYearMonth.value, "year": XSD.gYear.value}
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,19 @@ def parse_date(text: str, published: dt.date | None = None) -> FuzzyDate:
             raise ValueError(f"relative date {text!r} needs the article's publication date")
         if value == "today":
             return FuzzyDate.from_date(published)
-        if value == "yesterday":
-            return FuzzyDate.from_date(published - dt.timedelta(days=1))
-        weekday = _WEEKDAYS.index(_RELATIVE.match(value).group(1))  # type: ignore[union-attr]
-        back = (published.weekday() - weekday) % 7
-        if back == 0 and value.startswith("last "):
-            back = 7
-        return FuzzyDate.from_date(published - dt.timedelta(days=back))
+        back = 1
+        if value != "yesterday":
+            weekday = _WEEKDAYS.index(_RELATIVE.match(value).group(1))  # type: ignore[union-attr]
+            back = (published.weekday() - weekday) % 7
+            if back == 0 and value.startswith("last "):
+                back = 7
+        try:
+            return FuzzyDate.from_date(published - dt.timedelta(days=back))
+        except OverflowError as exc:  # datetime's calendar starts on 0001-01-01
+            raise ValueError(
+                f"relative date {text!r} resolves to a day before the year 1 (the article was "
+                f"published {published.isoformat()}); give the date itself, or check 'published'"
+            ) from exc
     raise ValueError(
         f"cannot read {text!r} as a date; use YYYY-MM-DD, YYYY-MM, YYYY, 'today', "
         "'yesterday' or a weekday such as 'Monday'"

@@ -13,11 +13,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from kg.model.iris import is_absolute_iri
+
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+# An article id may hold "--": kg.model.iris.article_slug writes a corpus id's slashes so.
+ArticleId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:--?[a-z0-9]+)*$")]
 EntityKey = Annotated[str, Field(pattern=r"^[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Qid = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]
 Ref = Annotated[str, Field(min_length=1, description="an entity key such as state/iran, or a name")]
 Refs = list[Ref]
+# What RFC 3987 keeps out of an IRI, to name it in the message.
+_NOT_IN_IRIS = frozenset('<>"{}|\\^`')
 
 
 def _date_as_text(value: Any) -> Any:
@@ -56,29 +62,62 @@ class Evidence(_Model):
         return self
 
 
+class ExtractedBy(_Model):
+    """The engine that drafted a facts file from the article text (absent once a person reviewed it)."""
+
+    engine: str = Field(min_length=1, description="e.g. rules or llm")
+    version: str = Field(min_length=1)
+
+
 class ArticleMeta(_Model):
-    id: Slug
+    id: ArticleId
+    source_id: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the article's id in its corpus when that is no slug (business/g7-backs-...)",
+    )
     title: str = Field(min_length=1)
-    publisher: Ref
+    publisher: Ref | None = Field(default=None, description="left out when unknown: the graph says so")
     wire_service: Ref | None = None
-    published: dt.date
+    published: dt.date | None = Field(
+        default=None,
+        description="left out when unknown: the graph says so, and relative dates cannot be read",
+    )
+    extracted_by: ExtractedBy | None = None
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     text_file: str | None = Field(
         default=None, description="the article text, relative to this file, for evidence checks"
     )
 
+    @field_validator("url")
+    @classmethod
+    def _url_is_an_iri(cls, url: str | None) -> str | None:
+        # The URL becomes the object of schema:url: a character an IRI cannot hold ("|", "<")
+        # would otherwise stop the ingestion halfway instead of here, with the field named.
+        if url is not None and not is_absolute_iri(url):
+            bad = sorted({c for c in url if c in _NOT_IN_IRIS or ord(c) < 0x21})
+            hint = f" (it holds {' '.join(repr(c) for c in bad)}; percent-encode them)" if bad else ""
+            raise ValueError(f"an article URL must be an absolute IRI{hint}: {url!r}")
+        return url
+
 
 class EntityDecl(_Model):
-    """An entity the gazetteer does not know yet, declared by the article."""
+    """An entity the article declares, or (known) one the gazetteer or the graph already has."""
 
     key: EntityKey
     type: str = Field(description="an ontology class name, e.g. Person")
     label: str = Field(min_length=1)
+    known: bool = Field(
+        default=False,
+        description="listed only to show what a name resolved to: it must resolve, and declares nothing",
+    )
     aliases: list[str] = []
     wikidata: Qid | None = None
     office_of: Ref | None = None
     located_in: Ref | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    evidence: list[Evidence] = []
 
 
 class FactBase(_Model):
@@ -138,6 +177,7 @@ class TenureFact(FactBase):
     kind: Literal["tenure"]
     person: Ref
     office: Ref
+    former: bool = Field(default=False, description="the text calls the office former")
     start: DateText | None = None
     end: DateText | None = None
 

@@ -30,6 +30,11 @@ class Format:
     aliases: tuple[str, ...] = ()
     results: ox.QueryResultsFormat | None = None
     rdf: ox.RdfFormat | None = None
+    # Other names clients send in format= / output= (SPARQLWrapper, Fuseki, Virtuoso).
+    synonyms: tuple[str, ...] = ()
+    # For a results format: the RDF format that answers a graph query a client asked in it
+    # (SPARQLWrapper's default format=xml for a CONSTRUCT means RDF/XML).
+    graph_stand_in: str = ""
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -48,33 +53,62 @@ _TRIPLES = frozenset({GRAPH})
 FORMATS: tuple[Format, ...] = (
     Format("json", "application/sparql-results+json", "srj", _RESULTS,
            W3C + "SPARQL_Results_JSON", ("application/json",),
-           results=ox.QueryResultsFormat.JSON),
+           results=ox.QueryResultsFormat.JSON, synonyms=("sparql-results+json",),
+           graph_stand_in="jsonld"),
     Format("xml", "application/sparql-results+xml", "srx", _RESULTS,
            W3C + "SPARQL_Results_XML", ("application/xml", "text/xml"),
-           results=ox.QueryResultsFormat.XML),
+           results=ox.QueryResultsFormat.XML, synonyms=("sparql-results+xml",),
+           graph_stand_in="rdfxml"),
     Format("csv", "text/csv", "csv", _RESULTS,
-           W3C + "SPARQL_Results_CSV", results=ox.QueryResultsFormat.CSV),
+           W3C + "SPARQL_Results_CSV", results=ox.QueryResultsFormat.CSV,
+           graph_stand_in="turtle"),
     Format("tsv", "text/tab-separated-values", "tsv", _RESULTS,
-           W3C + "SPARQL_Results_TSV", results=ox.QueryResultsFormat.TSV),
+           W3C + "SPARQL_Results_TSV", results=ox.QueryResultsFormat.TSV,
+           synonyms=("tab-separated-values",), graph_stand_in="turtle"),
     Format("turtle", "text/turtle", "ttl", _TRIPLES,
            W3C + "Turtle", ("application/x-turtle", "text/n3", "text/rdf+n3"),  # Turtle is valid N3;
            # a body in N3 beyond Turtle (formulae) gets Turtle's parse error
-           rdf=ox.RdfFormat.TURTLE),
+           rdf=ox.RdfFormat.TURTLE, synonyms=("n3",)),
     Format("ntriples", "application/n-triples", "nt", _TRIPLES,
-           W3C + "N-Triples", ("text/plain",), rdf=ox.RdfFormat.N_TRIPLES),
+           W3C + "N-Triples", ("text/plain",), rdf=ox.RdfFormat.N_TRIPLES,
+           synonyms=("n-triples",)),
     Format("jsonld", "application/ld+json", "jsonld", _GRAPHS,
-           W3C + "JSON-LD", rdf=ox.RdfFormat.JSON_LD),
+           W3C + "JSON-LD", rdf=ox.RdfFormat.JSON_LD, synonyms=("json-ld",)),
     Format("rdfxml", "application/rdf+xml", "rdf", _TRIPLES,
-           W3C + "RDF_XML", rdf=ox.RdfFormat.RDF_XML),
+           W3C + "RDF_XML", rdf=ox.RdfFormat.RDF_XML, synonyms=("rdf+xml",)),
     Format("trig", "application/trig", "trig", _GRAPHS,
            W3C + "TriG", ("application/x-trig",), rdf=ox.RdfFormat.TRIG),
     Format("nquads", "application/n-quads", "nq", _GRAPHS,
-           W3C + "N-Quads", ("text/x-nquads",), rdf=ox.RdfFormat.N_QUADS),
+           W3C + "N-Quads", ("text/x-nquads",), rdf=ox.RdfFormat.N_QUADS,
+           synonyms=("n-quads",)),
 )
 
-_BY_NAME = {f.name: f for f in FORMATS}
+_BY_NAME = {name: f for f in FORMATS for name in (f.name, *f.synonyms)}
 _BY_MEDIA_TYPE = {m: f for f in FORMATS for m in f.media_types}
 _BY_EXTENSION = {f.extension: f for f in FORMATS}
+
+# The formats code names directly; the others are reached through negotiation or ?format=.
+RESULTS_JSON = _BY_NAME["json"]
+RESULTS_XML = _BY_NAME["xml"]
+TURTLE = _BY_NAME["turtle"]
+N_TRIPLES = _BY_NAME["ntriples"]
+N_QUADS = _BY_NAME["nquads"]
+
+# Media types that are not RDF or SPARQL results, spelled once here too.
+HTML = "text/html"
+XHTML = "application/xhtml+xml"
+SVG = "image/svg+xml"
+PLAIN_TEXT = "text/plain"
+JSON = "application/json"
+GZIP = "application/gzip"
+FORM = "application/x-www-form-urlencoded"
+MULTIPART_FORM = "multipart/form-data"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+# application/yaml (RFC 9512) and the names clients sent before it was registered.
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+HTML_CONTENT_TYPE = f"{HTML}; charset=utf-8"
+PLAIN_TEXT_CONTENT_TYPE = f"{PLAIN_TEXT}; charset=utf-8"
 
 
 def formats_for(kind: str) -> tuple[Format, ...]:
@@ -83,7 +117,7 @@ def formats_for(kind: str) -> tuple[Format, ...]:
 
 
 def by_name(name: str) -> Format | None:
-    """The format with this short name or file extension (case-insensitive), if any."""
+    """The format with this short name, synonym or file extension (case-insensitive), if any."""
     key = name.strip().lower()
     return _BY_NAME.get(key) or _BY_EXTENSION.get(key)
 
@@ -94,8 +128,13 @@ def by_media_type(media_type: str) -> Format | None:
 
 
 def lookup(name_or_media_type: str) -> Format | None:
-    """A format by short name, extension or media type (what `?format=` accepts)."""
+    """A format by short name, synonym, extension or media type (what `?format=` accepts)."""
     return by_name(name_or_media_type) or by_media_type(name_or_media_type)
+
+
+def graph_stand_in(fmt: Format) -> Format | None:
+    """The RDF format that answers a graph query asked for in this results format, if any."""
+    return _BY_NAME[fmt.graph_stand_in] if fmt.graph_stand_in else None
 
 
 def rdf_parser_format(media_type: str) -> Format | None:

@@ -56,6 +56,16 @@ def is_slug(text: str) -> bool:
     return bool(_SLUG_RE.match(text))
 
 
+def article_slug(source_id: str) -> str:
+    """An article id from a corpus id: each '/'-separated part slugified, joined by '--'.
+
+    business/g7-backs-africa-debt-relief-plan -> business--g7-backs-africa-debt-relief-plan.
+    A slug never holds '--', so the parts stay apart and the original id keeps one slug.
+    """
+    parts = [slugify(part) for part in source_id.split("/")]
+    return "--".join(part for part in parts if part)
+
+
 @dataclass(frozen=True)
 class EntityRef:
     kind: str
@@ -140,3 +150,11 @@ class Iris:
     @property
     def ingestion_activity_prefix(self) -> str:
         return f"{self.base}id/{ACTIVITY_KINDS[0]}/"
+
+    def extraction_activity(self, article_id: str) -> str:
+        """The activity that drafted an article's facts from its text: a part of its ingestion's IRI."""
+        return f"{self.ingestion_activity_prefix}{article_id}#extraction"
+
+    def extraction_engine(self, article_id: str) -> str:
+        """The software agent (engine and version) of that extraction, described per article."""
+        return f"{self.ingestion_activity_prefix}{article_id}#extractor"

@@ -12,7 +12,8 @@ from importlib.resources import files
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-ONTOLOGY_IRI = "https://w3id.org/newsgraph/ontology"
+from kg.model.vocab import ONTOLOGY_IRI
+
 DATA_PACKAGE = "kg.ontology"
 ONTOLOGY_FILE = "geopol.ttl"
 SHAPES_FILE = "shapes.ttl"

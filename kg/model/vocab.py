@@ -140,6 +140,7 @@ class NG(DefinedNamespace):
     factKey: URIRef
     inferredFrom: URIRef
     writeInProgress: URIRef
+    quads: URIRef  # the quad count of a VoID description, next to void:triples
     # --- what articles drafted by an extractor say, and what their sources leave unsaid
     former: URIRef
     notStated: URIRef

@@ -15,15 +15,14 @@ import pyoxigraph as ox
 
 from kg.model.formats import Format
 from kg.model.iris import Iris
-from kg.model.vocab import NG, PREFIXES, SCHEMA
+from kg.model.vocab import FOAF, NG, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 from kg.store import Store
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
-SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
-OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-FOAF = "http://xmlns.com/foaf/0.1/"
+# Statements carry their predicate as a string (pages compare and group them by it).
+RDF_TYPE = RDF.type.value
+RDFS_LABEL = RDFS.label.value
+SKOS_ALT = SKOS.altLabel.value
+OWL_SAME_AS = OWL.sameAs.value
 
 # Roles an entity can play in an event, in the order a timeline names them.
 ROLES: tuple[str, ...] = tuple(
@@ -31,6 +30,7 @@ ROLES: tuple[str, ...] = tuple(
                      NG.carrier, NG.location, NG.about)
 )
 MAX_INCOMING = 250  # an entity cited by very many facts gets a readable page, not an unbounded one
+DEFAULT_GRAPH = ""  # the default graph among a Statement's graphs (SPARQL Update writes there)
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class Source:
             "reference": "reference data (gazetteer)",
             "ontology": "the Newsgraph ontology",
             "meta": "article metadata",
+            "default": "the default graph",
         }.get(self.kind, "")
 
 
@@ -167,8 +168,9 @@ def describe(store: Store, iris: Iris, iri: str) -> Description:
         if n >= MAX_INCOMING:
             desc.incoming_truncated = True
             break
-        if isinstance(q.graph_name, ox.NamedNode):
-            incoming.setdefault((q.predicate.value, q.subject), []).append(q.graph_name.value)
+        graph = _graph_key(q.graph_name)
+        if graph is not None:
+            incoming.setdefault((q.predicate.value, q.subject), []).append(graph)
     desc.outgoing = outgoing_statements(store, iri)
     desc.incoming = [Statement(p, v, tuple(sorted(g))) for (p, v), g in incoming.items()]
     desc.fragments = _fragments(store, iri, desc.incoming)
@@ -206,9 +208,19 @@ def outgoing_statements(store: Store, iri: str) -> list[Statement]:
     """The statements with iri as subject, each with the named graphs that hold it."""
     found: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
     for q in store.quads(subject=iri):
-        if isinstance(q.graph_name, ox.NamedNode):
-            found.setdefault((q.predicate.value, q.object), []).append(q.graph_name.value)
+        graph = _graph_key(q.graph_name)
+        if graph is not None:
+            found.setdefault((q.predicate.value, q.object), []).append(graph)
     return [Statement(p, v, tuple(sorted(g))) for (p, v), g in found.items()]
+
+
+def _graph_key(graph_name: object) -> str | None:
+    """A named graph's IRI, DEFAULT_GRAPH for the default graph, None for a blank-node graph."""
+    if isinstance(graph_name, ox.NamedNode):
+        return graph_name.value
+    if isinstance(graph_name, ox.DefaultGraph):
+        return DEFAULT_GRAPH
+    return None
 
 
 def label_literals(store: Store, iri_list: Iterable[str]) -> dict[str, ox.Literal]:
@@ -252,6 +264,8 @@ def sources(store: Store, iris: Iris, graphs: Iterable[str]) -> dict[str, Source
             result[graph] = Source(graph, "ontology")
         elif graph == iris.meta_graph:
             result[graph] = Source(graph, "meta")
+        elif graph == DEFAULT_GRAPH:
+            result[graph] = Source(graph, "default")
         else:
             result[graph] = Source(graph, "other")
     metadata = article_metadata(store, set(articles.values()))
@@ -268,9 +282,9 @@ def article_metadata(store: Store, articles: set[str]) -> dict[str, tuple[str | 
     rows = store.select(
         f"""SELECT ?article ?headline ?published ?publisher ?wire WHERE {{
           VALUES ?article {{ {values} }}
-          OPTIONAL {{ ?article <{SCHEMA.headline}> ?headline }}
-          OPTIONAL {{ ?article <{SCHEMA.datePublished}> ?published }}
-          OPTIONAL {{ ?article <{SCHEMA.publisher}>/<{RDFS_LABEL}> ?publisher }}
+          OPTIONAL {{ ?article {SCHEMA.headline} ?headline }}
+          OPTIONAL {{ ?article {SCHEMA.datePublished} ?published }}
+          OPTIONAL {{ ?article {SCHEMA.publisher}/{RDFS.label} ?publisher }}
           OPTIONAL {{ ?article <{NG.wireService}>/<{RDFS_LABEL}> ?wire }}
         }}"""
     )
@@ -382,7 +396,7 @@ def summary(store: Store, desc: Description) -> str:
         return text
     if str(NG.Article) in types:
         text = "News article"
-        published = desc.first(str(SCHEMA.datePublished))
+        published = desc.first(SCHEMA.datePublished.value)
         if published:
             text += f" published {published}"
         wire = desc.values(str(NG.wireService))
@@ -412,26 +426,59 @@ def description_triples(desc: Description, document: str | None = None) -> list[
     for part, statements in desc.fragments.items():
         for s in statements:
             triples[ox.Triple(ox.NamedNode(part), ox.NamedNode(s.predicate), s.value)] = None
-    label = ox.NamedNode(RDFS_LABEL)
+    label = RDFS.label
     for iri, literal in desc.label_literals.items():
         if iri != desc.iri:
             triples[ox.Triple(ox.NamedNode(iri), label, literal)] = None
     if document is not None:
         doc = ox.NamedNode(document)
-        triples[ox.Triple(doc, ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF + "Document"))] = None
-        triples[ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), subject)] = None
+        triples[ox.Triple(doc, RDF.type, FOAF.Document)] = None
+        triples[ox.Triple(doc, FOAF.primaryTopic, subject)] = None
         if desc.incoming_truncated:  # say so, rather than pass a part off as the whole
             note = (f"Only the first {MAX_INCOMING} statements that point at this resource are "
                     "included; the SPARQL endpoint has them all.")
-            triples[ox.Triple(doc, ox.NamedNode(RDFS_COMMENT), ox.Literal(note, language="en"))] = None
+            triples[ox.Triple(doc, RDFS.comment, ox.Literal(note, language="en"))] = None
     return list(triples)
 
 
-def serialize(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
-    """Triples in one of the graph formats of kg.model.formats, with our usual prefixes."""
+def description_quads(store: Store, desc: Description, document: str | None = None) -> list[ox.Quad]:
+    """description_triples with each statement in the graphs that hold it (for TriG, N-Quads).
+
+    The named graphs are where the provenance is: a client can ask the meta graph which
+    article each one comes from. The statements about the document are in the default graph.
+    """
+    quads: dict[ox.Quad, None] = {}
+
+    def add(subject: ox.NamedNode | ox.BlankNode, s: Statement, obj: object) -> None:
+        for graph in s.graphs:
+            name = ox.DefaultGraph() if graph == DEFAULT_GRAPH else ox.NamedNode(graph)
+            quads[ox.Quad(subject, ox.NamedNode(s.predicate), obj, name)] = None
+
+    subject = ox.NamedNode(desc.iri)
+    for s in desc.outgoing:
+        add(subject, s, s.value)
+    for s in desc.incoming:
+        if isinstance(s.value, ox.NamedNode | ox.BlankNode):
+            add(s.value, s, subject)
+    for part, statements in desc.fragments.items():
+        for s in statements:
+            add(ox.NamedNode(part), s, s.value)
+    for iri, literal in desc.label_literals.items():
+        if iri != desc.iri:
+            for q in store.quads(subject=iri, predicate=RDFS_LABEL, obj=literal):
+                quads[ox.Quad(q.subject, q.predicate, q.object, q.graph_name)] = None
+    about_document = description_triples(Description(desc.iri, incoming_truncated=desc.incoming_truncated),
+                                         document)
+    for t in about_document:
+        quads[ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())] = None
+    return list(quads)
+
+
+def serialize(triples: Iterable[ox.Triple | ox.Quad], fmt: Format) -> bytes:
+    """Triples (or quads, for TriG and N-Quads) in a format of kg.model.formats, with our prefixes."""
     if fmt.rdf is None:
         raise ValueError(f"{fmt.name} is not an RDF format")
-    prefixes = {**PREFIXES, "foaf": FOAF}
+    prefixes = {**PREFIXES, "foaf": FOAF.iri}
     return ox.serialize(list(triples), format=fmt.rdf, prefixes=prefixes)
 
 

@@ -6,13 +6,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.model.vocab import NG_IRI
 from kg.publish.describe import short_name
-
-DCTERMS_TITLE = URIRef("http://purl.org/dc/terms/title")
-DCTERMS_DESCRIPTION = URIRef("http://purl.org/dc/terms/description")
 
 
 @dataclass
@@ -76,8 +73,8 @@ def _cached(serialised: int, graph: Graph) -> OntologyDoc:
                 terms[parent].children.append(iri)
     ordered = sorted(terms.values(), key=lambda t: t.name.lower())
     return OntologyDoc(
-        title=_text(graph, ontology, DCTERMS_TITLE) or "Ontology",
-        description=_text(graph, ontology, DCTERMS_DESCRIPTION),
+        title=_text(graph, ontology, DCTERMS.title) or "Ontology",
+        description=_text(graph, ontology, DCTERMS.description),
         version=_text(graph, ontology, OWL.versionInfo),
         classes=[t for t in ordered if t.kind == "class"],
         properties=[t for t in ordered if t.kind == "property"],

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 
 from kg.ingest.gazetteer import normalize
 from kg.model.iris import Iris
+from kg.model.vocab import RDFS, SKOS
 from kg.store import Store
-
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class LabelIndex:
         self._types: dict[str, str] = {}
         rows = store.select(
             f"""SELECT ?s ?p ?name ?type WHERE {{
-              VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_ALT}> }}
+              VALUES ?p {{ {RDFS.label} {SKOS.altLabel} }}
               ?s ?p ?name .
               OPTIONAL {{ GRAPH ?g {{ ?s a ?type }} FILTER(!STRENDS(STR(?g), "/inferred")) }}
               FILTER(STRSTARTS(STR(?s), "{iris.base}id/"))
@@ -54,7 +52,7 @@ class LabelIndex:
         seen: set[tuple[str, str]] = set()
         for r in rows:
             iri, text = r["s"].value, r["name"].value
-            is_label = r["p"].value == RDFS_LABEL
+            is_label = r["p"] == RDFS.label
             if is_label:
                 self._labels.setdefault(iri, text)
             if "type" in r:

@@ -6,15 +6,14 @@ import io
 from dataclasses import dataclass, field
 
 import pyshacl
-from rdflib import RDF, Dataset, Graph, Namespace
-from rdflib.namespace import NamespaceManager
+from rdflib import RDF, Dataset, Graph
+from rdflib.namespace import SH, NamespaceManager
 from rdflib.term import Node
 
+from kg.model.formats import N_QUADS
 from kg.model.ontology import ontology_graph, shapes_graph
 from kg.model.vocab import PREFIXES
 from kg.store import Store
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ def _text(conforms: bool, results: list[ValidationResult]) -> str:
 def validate_store(store: Store) -> ValidationReport:
     """Check every graph of a store, taken together, against our shapes."""
     buffer = io.BytesIO()
-    store.dump(buffer, "application/n-quads")
+    store.dump(buffer, N_QUADS.media_type)
     dataset = Dataset()
     dataset.parse(data=buffer.getvalue(), format="nquads")
     return validate(dataset)

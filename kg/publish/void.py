@@ -13,26 +13,31 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.model.formats import N_QUADS
 from kg.model.iris import Iris
-from kg.model.vocab import PREFIXES, VOID
+from kg.model.vocab import DCTERMS, FOAF, NG, OWL, PREFIXES, RDF, RDFS, VOID, WD, XSD
 from kg.publish.stats import dataset_stats
 from kg.store import Store
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-DCTERMS = "http://purl.org/dc/terms/"
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-WIKIDATA = "http://www.wikidata.org/entity/"
-ONTOLOGY_NS = "https://w3id.org/newsgraph/ontology#"
 DUMP_NAME = "newsgraph.nq.gz"
-
-
-def _v(term: str) -> ox.NamedNode:
-    return ox.NamedNode(str(VOID) + term)
+# The licences of the bundled data, as kg/data/SOURCES.md gives them: our own work (the seed
+# articles' facts, the ontology, most of the reference data) is MIT; the state codes, QIDs and
+# capitals of the reference graph come from dr5hn/countries-states-cities-database (ODbL 1.0
+# for the database, DbCL 1.0 for its contents).
+LICENSES = (
+    "https://spdx.org/licenses/MIT",
+    "https://opendatacommons.org/licenses/odbl/1-0/",
+    "https://opendatacommons.org/licenses/dbcl/1-0/",
+)
+LICENSE_NOTE = (
+    "Newsgraph's own data is under the MIT licence; the ISO codes, Wikidata QIDs and most "
+    "capitals of the states in the reference graph come from the countries-states-cities-database "
+    "under ODbL 1.0 (its contents under DbCL 1.0). kg/data/SOURCES.md says which part is which."
+)
 
 
 def _int(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=XSD_INTEGER)
+    return ox.Literal(str(n), datatype=XSD.integer)
 
 
 def void_triples(store: Store, iris: Iris, *, document: str, endpoint: str, dump: str) -> list[ox.Triple]:
@@ -42,47 +47,55 @@ def void_triples(store: Store, iris: Iris, *, document: str, endpoint: str, dump
     """
     dataset = ox.NamedNode(document + "#dataset")
     stats = dataset_stats(store)
+    # void:triples counts distinct triples; a triple held by two graphs is one triple, two quads.
+    triples = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
+        "{ { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } }",
+        union_default_graph=True,
+    )
     t: list[ox.Triple] = [
-        ox.Triple(dataset, RDF_TYPE, _v("Dataset")),
-        ox.Triple(dataset, ox.NamedNode(DCTERMS + "title"), ox.Literal("Newsgraph", language="en")),
-        ox.Triple(dataset, ox.NamedNode(DCTERMS + "description"), ox.Literal(
+        ox.Triple(dataset, RDF.type, VOID.Dataset),
+        ox.Triple(dataset, DCTERMS.title, ox.Literal("Newsgraph", language="en")),
+        ox.Triple(dataset, DCTERMS.description, ox.Literal(
             "A knowledge graph of world affairs built from news articles.", language="en")),
-        ox.Triple(dataset, _v("sparqlEndpoint"), ox.NamedNode(endpoint)),
-        ox.Triple(dataset, _v("dataDump"), ox.NamedNode(dump)),
-        ox.Triple(dataset, _v("uriSpace"), ox.Literal(iris.base + "id/")),
-        ox.Triple(dataset, _v("triples"), _int(stats.quads)),
-        ox.Triple(dataset, _v("exampleResource"), ox.NamedNode(iris.entity("person", "vladimir-putin"))),
+        ox.Triple(dataset, VOID.sparqlEndpoint, ox.NamedNode(endpoint)),
+        ox.Triple(dataset, VOID.dataDump, ox.NamedNode(dump)),
+        ox.Triple(dataset, VOID.uriSpace, ox.Literal(iris.base + "id/")),
+        ox.Triple(dataset, VOID.triples, _int(int(triples[0]["n"].value) if triples else 0)),
+        ox.Triple(dataset, ox.NamedNode(str(NG.quads)), _int(stats.quads)),
+        ox.Triple(dataset, VOID.exampleResource, ox.NamedNode(iris.entity("person", "vladimir-putin"))),
+        ox.Triple(dataset, RDFS.comment, ox.Literal(LICENSE_NOTE, language="en")),
     ]
+    t += [ox.Triple(dataset, DCTERMS.license, ox.NamedNode(iri)) for iri in LICENSES]
     for prefix in ("ng", "rdfs", "owl", "skos", "schema", "prov", "sem", "xsd"):
-        t.append(ox.Triple(dataset, _v("vocabulary"), ox.NamedNode(PREFIXES[prefix].rstrip("#"))))
+        t.append(ox.Triple(dataset, VOID.vocabulary, ox.NamedNode(PREFIXES[prefix].rstrip("#"))))
     entities = store.select(
         f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{iris.base}id/")) }}'
     )
-    t.append(ox.Triple(dataset, _v("entities"), _int(int(entities[0]["n"].value) if entities else 0)))
+    t.append(ox.Triple(dataset, VOID.entities, _int(int(entities[0]["n"].value) if entities else 0)))
     for cls, count in sorted(stats.class_counts.items()):
         part = ox.NamedNode(f"{document}#class-{_fragment(cls)}")
         t += [
-            ox.Triple(dataset, _v("classPartition"), part),
-            ox.Triple(part, _v("class"), ox.NamedNode(cls)),
-            ox.Triple(part, _v("entities"), _int(count)),
+            ox.Triple(dataset, VOID.classPartition, part),
+            ox.Triple(part, VOID["class"], ox.NamedNode(cls)),
+            ox.Triple(part, VOID.entities, _int(count)),
         ]
     links = store.select(
-        f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{OWL_SAME_AS}> ?o FILTER(STRSTARTS(STR(?o), "{WIKIDATA}")) }}'
+        f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s {OWL.sameAs} ?o FILTER(STRSTARTS(STR(?o), "{WD.iri}")) }}'
     )
     linkset, wikidata = ox.NamedNode(document + "#wikidata-links"), ox.NamedNode(document + "#wikidata")
     t += [
-        ox.Triple(wikidata, RDF_TYPE, _v("Dataset")),
-        ox.Triple(wikidata, ox.NamedNode("http://xmlns.com/foaf/0.1/homepage"),
-                  ox.NamedNode("https://www.wikidata.org/")),
-        ox.Triple(wikidata, _v("uriSpace"), ox.Literal(WIKIDATA)),
-        ox.Triple(linkset, RDF_TYPE, _v("Linkset")),
-        ox.Triple(linkset, _v("linkPredicate"), ox.NamedNode(OWL_SAME_AS)),
-        ox.Triple(linkset, _v("subjectsTarget"), dataset),
-        ox.Triple(linkset, _v("objectsTarget"), wikidata),
-        ox.Triple(linkset, _v("target"), dataset),
-        ox.Triple(linkset, _v("target"), wikidata),
-        ox.Triple(linkset, _v("triples"), _int(int(links[0]["n"].value) if links else 0)),
-        ox.Triple(dataset, _v("subset"), linkset),
+        ox.Triple(wikidata, RDF.type, VOID.Dataset),
+        ox.Triple(wikidata, FOAF.homepage, ox.NamedNode("https://www.wikidata.org/")),
+        ox.Triple(wikidata, VOID.uriSpace, ox.Literal(WD.iri)),
+        ox.Triple(linkset, RDF.type, VOID.Linkset),
+        ox.Triple(linkset, VOID.linkPredicate, OWL.sameAs),
+        ox.Triple(linkset, VOID.subjectsTarget, dataset),
+        ox.Triple(linkset, VOID.objectsTarget, wikidata),
+        ox.Triple(linkset, VOID.target, dataset),
+        ox.Triple(linkset, VOID.target, wikidata),
+        ox.Triple(linkset, VOID.triples, _int(int(links[0]["n"].value) if links else 0)),
+        ox.Triple(dataset, VOID.subset, linkset),
     ]
     return t
 
@@ -106,7 +119,7 @@ class DumpCache:
             partial = target.with_suffix(".partial")
             # Written aside then renamed, so a reader never sees half a dump.
             with gzip.open(partial, "wb", compresslevel=6) as out:
-                store.dump(out, "application/n-quads")
+                store.dump(out, N_QUADS.media_type)
             partial.replace(target)
             old, self._path, self._version = self._path, target, version
             if old is not None and old != target:

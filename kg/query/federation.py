@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.errors import QueryEvaluationError, QuerySyntaxError, ServiceNotAllowedError
+from kg.model import formats
 
 PROJECT_URL = "https://w3id.org/newsgraph/"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
@@ -354,8 +355,8 @@ def fetch_solutions(
         data=body,
         method="POST",
         headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+            "Content-Type": formats.FORM,
+            "Accept": f"{formats.RESULTS_JSON.media_type}, {formats.RESULTS_XML.media_type};q=0.9",
             "User-Agent": user_agent(),
         },
     )

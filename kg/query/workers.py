@@ -37,6 +37,8 @@ from kg.store import Store
 # query in flight. Waking a sleeping process costs about 60 µs here each way, more than an
 # entity lookup takes to run; checking keeps that off cheap queries. Under load nobody spins.
 SPIN_SECONDS = 0.0005
+# How often a worker checks that the server that started it is still there.
+PARENT_CHECK_SECONDS = 0.2
 
 
 def wait_for_message(poller: select.poll, spin: bool, timeout: float | None) -> bool:
@@ -124,8 +126,33 @@ class _PipeWriter:
             _send_message(self._conn, ("all", *self.meta, bytes(self._buffer)))
 
 
-def _worker_main(fd: int) -> None:
+def follow_parent(parent: int, farewell: str | None = None, interval: float = PARENT_CHECK_SECONDS) -> None:
+    """End this process within interval seconds of its parent's death, however it died.
+
+    A worker busy with a query reads no socket, so it would not see its parent's end close;
+    getppid() changes as soon as the parent is gone, and pyoxigraph releases the GIL while a
+    query runs, so a thread can check. (PR_SET_PDEATHSIG fires when the parent's *thread*
+    ends, and workers are respawned from short-lived threads.) farewell goes to stderr first.
+    """
+
+    def leave() -> None:
+        if farewell:
+            print(farewell, file=sys.stderr, flush=True)
+        os._exit(1)  # nothing to save: writes are durable once committed
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        leave()
+
+    if os.getppid() != parent:  # gone before this process got here
+        leave()
+    threading.Thread(target=watch, name="newsgraph-follow-parent", daemon=True).start()
+
+
+def _worker_main(fd: int, parent: int) -> None:
     """A query worker: open the checkpoint it is told to, run jobs, stream their results."""
+    follow_parent(parent)
     conn = Connection(fd)
     poller = message_poller(fd)
     # The server handles Ctrl-C; a worker just ends when its pipe closes.
@@ -225,7 +252,8 @@ class ProcessPoolEngine(QueryEngine):
         # forkserver would re-run the server's __main__ in the child.
         ours, theirs = socket.socketpair()
         process = subprocess.Popen(
-            [_python(), "-c", f"import kg.query.workers as w; w._worker_main({theirs.fileno()})"],
+            [_python(), "-c",
+             f"import kg.query.workers as w; w._worker_main({theirs.fileno()}, {os.getpid()})"],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
             cwd=str(Path(__file__).resolve().parents[2]),  # the project, as the server runs it

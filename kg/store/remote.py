@@ -27,8 +27,10 @@ from kg.errors import (
     RdfFormatError,
     StoreError,
 )
+from kg.model import formats
 from kg.model.formats import BOOLEAN, GRAPH, SOLUTIONS, Format
 from kg.model.sparql_text import query_form
+from kg.model.vocab import OWL, XSD
 from kg.store.base import StoreBase, write_update
 
 SCHEMES = ("sparql+http://", "sparql+https://")
@@ -36,16 +38,16 @@ DEFAULT_TIMEOUT = 30.0
 UPDATE_TIMEOUT = 600.0  # bulk loads send large requests
 CHUNK_QUADS = 5_000  # quads per INSERT DATA request of bulk_load
 PAGE_ROWS = 10_000  # Virtuoso's default ResultSetMaxRows cuts longer answers silently
-RESULTS_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
-XSD_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
+RESULTS_JSON = formats.RESULTS_JSON.media_type
+N_TRIPLES = formats.N_TRIPLES.media_type
+XSD_DURATION = XSD.duration.value
 
 # Graphs Virtuoso keeps for itself; they are not Newsgraph data.
 SYSTEM_GRAPHS = (
     "http://www.openlinksw.com/schemas/virtrdf#",
     "http://www.w3.org/ns/ldp#",
     "http://localuriqaserver/sparql",
-    "http://www.w3.org/2002/07/owl#",
+    OWL.iri,
 )
 _VIRTUOSO_BNODE = "nodeID://"
 _MONTHS = re.compile(r"-?\d+")
@@ -119,7 +121,7 @@ class RemoteStore(StoreBase):
             data=urllib.parse.urlencode(fields).encode("utf-8"),
             headers={
                 "Accept": accept,
-                "Content-Type": "application/x-www-form-urlencoded",
+                "Content-Type": formats.FORM,
                 "User-Agent": user_agent(),
             },
             method="POST",

@@ -1,23 +1,58 @@
-"""Bearer-token check for writes: queries are public, writes need settings.write_token."""
+"""The write-token check: queries are public, writes need settings.write_token.
+
+The token comes as a bearer token or, for clients that only speak HTTP Basic (SPARQLWrapper's
+setCredentials, rdflib's auth=, curl -u, Comunica's --httpAuth), as the Basic password with
+any user name.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 
 from kg.config import Settings
 from server.http.protocol import Forbidden, Unauthorized
 
+# What a 401 answers in WWW-Authenticate, one challenge a header (server.http.errors).
+CHALLENGES = ('Bearer realm="newsgraph"', 'Basic realm="newsgraph", charset="UTF-8"')
+
 
 def require_writer(settings: Settings, authorization: str | None) -> None:
-    """Let a write through only with `Authorization: Bearer <write_token>`.
+    """Let a write through only with the write token, as `Bearer <token>` or a Basic password.
 
     :raises Forbidden: when writes are disabled (no write token configured).
     :raises Unauthorized: when the header is missing or the token is wrong.
     """
     if not settings.write_token:
         raise Forbidden("writes are disabled on this server (it has no write token)")
-    scheme, _, token = (authorization or "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("writes need an 'Authorization: Bearer <token>' header")
-    if not hmac.compare_digest(token.strip().encode(), settings.write_token.encode()):
-        raise Unauthorized("the bearer token is not valid for writes")
+    scheme, _, credentials = (authorization or "").strip().partition(" ")
+    scheme = scheme.lower()
+    if scheme == "basic" and credentials.strip():
+        token = _basic_password(credentials.strip())
+    elif scheme == "bearer" and credentials.strip():
+        token = credentials.strip()
+    else:
+        raise Unauthorized(
+            "writes need the write token: send 'Authorization: Bearer <token>', or HTTP Basic "
+            "with the token as the password (any user name)"
+        )
+    if not hmac.compare_digest(token.encode(), settings.write_token.encode()):
+        raise Unauthorized(f"the {scheme} credentials do not hold the write token")
+
+
+def _basic_password(credentials: str) -> str:
+    """The password of Basic credentials (base64 of user:password, RFC 7617).
+
+    :raises Unauthorized: when they are not base64 of a UTF-8 `user:password`.
+    """
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        decoded = ""
+    _, colon, password = decoded.partition(":")
+    if not colon:
+        raise Unauthorized(
+            "the Basic credentials are not base64 of 'user:token'; with curl, use -u user:TOKEN"
+        )
+    return password

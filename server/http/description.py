@@ -10,8 +10,9 @@ from rdflib.namespace import RDF
 from kg.config import Settings
 from kg.model import formats
 from kg.model.formats import Format
+from kg.model.vocab import SD as SD_TERMS
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SD = Namespace(SD_TERMS.iri)  # the same vocabulary as rdflib terms, for rdflib's serialisers
 
 # kg.model.formats short name -> rdflib serializer name.
 _RDFLIB = {

@@ -27,7 +27,9 @@ from kg.errors import (
     ServiceNotAllowedError,
     StoreError,
 )
+from kg.model import formats
 from server.http.answers import Answer
+from server.http.auth import CHALLENGES
 from server.http.protocol import (
     BadRequest,
     Forbidden,
@@ -97,7 +99,7 @@ def message_of(error: Exception) -> str:
 def wants_html(accept: str | None) -> bool:
     """Whether the client prefers an HTML page to plain text (a browser does; curl's */* does not)."""
     offers = parse_accept_header(accept or "", MIMEAccept)
-    return offers.best_match(["text/plain", "text/html"]) == "text/html"
+    return offers.best_match([formats.PLAIN_TEXT, formats.HTML]) == formats.HTML
 
 
 def error_answer(error: Exception, accept: str | None = None, html_page: HtmlPage | None = None) -> Answer:
@@ -106,10 +108,10 @@ def error_answer(error: Exception, accept: str | None = None, html_page: HtmlPag
     message = message_of(error)
     if html_page is not None and wants_html(accept):
         body = html_page(status, TITLES.get(status, "Error"), message).encode()
-        content_type = "text/html; charset=utf-8"
+        content_type = formats.HTML_CONTENT_TYPE
     else:
         body = f"{message}\n".encode()
-        content_type = "text/plain; charset=utf-8"
+        content_type = formats.PLAIN_TEXT_CONTENT_TYPE
     headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Vary", "Accept")]
     if isinstance(error, HTTPException):
         own = error.get_headers()
@@ -117,7 +119,7 @@ def error_answer(error: Exception, accept: str | None = None, html_page: HtmlPag
     if isinstance(error, MethodNotAllowed):
         headers.append(("Allow", ", ".join(error.allowed)))
     if isinstance(error, Unauthorized):
-        headers.append(("WWW-Authenticate", 'Bearer realm="newsgraph"'))
+        headers += [("WWW-Authenticate", challenge) for challenge in CHALLENGES]
     if isinstance(error, QueryTimeoutError):
         headers.append(("Retry-After", "1"))
     return Answer(status, headers, [body])

@@ -1,5 +1,6 @@
-// The query page: runs the query against the endpoint, shows a table with IRIs linked to their
-// pages on this host, offers downloads in every format, keeps the query in the address (#query=).
+// The query page: runs the query against the endpoint when Run is pressed, shows a table with
+// IRIs linked to their pages on this host, offers downloads in every format, keeps the query in
+// the address (#query=).
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("query-config").textContent);
@@ -12,6 +13,7 @@
   const downloads = document.getElementById("downloads");
   const SELECT_FORMATS = ["json", "xml", "csv", "tsv"];
   const GRAPH_FORMATS = ["turtle", "ntriples", "jsonld", "rdfxml"];
+  const WEB_IRI = /^https?:\/\//i;
 
   function pageUrl(iri) {
     if (iri.startsWith(config.ontology)) return config.host + "ontology" + iri.slice(config.ontology.length - 1);
@@ -46,13 +48,16 @@
     const td = document.createElement("td");
     if (!term) return td;
     if (term.type === "uri") {
-      const a = document.createElement("a");
       const local = pageUrl(term.value);
-      a.href = local || term.value;
-      if (!local) a.className = "external";
-      a.title = term.value;
-      a.textContent = shortName(term.value);
-      td.appendChild(a);
+      // Only our pages and http(s) IRIs become links: a javascript: or data: IRI from the
+      // data would run on this origin when clicked, so any other IRI is shown as text.
+      const linkable = local || WEB_IRI.test(term.value);
+      const shown = document.createElement(linkable ? "a" : "span");
+      if (linkable) shown.href = local || term.value;
+      if (!local) shown.className = linkable ? "external" : "iri";
+      shown.title = term.value;
+      shown.textContent = shortName(term.value);
+      td.appendChild(shown);
     } else {
       td.textContent = term.value;
       if (term["xml:lang"]) td.title = "@" + term["xml:lang"];
@@ -126,6 +131,12 @@
     showDownloads(text.value);
   });
   text.addEventListener("input", function () { showDownloads(text.value); });
+  // A shared link (#query=…) fills the box but never runs by itself: whoever made the link
+  // chose the query, so it runs only when the reader has seen it and pressed Run.
   const shared = new URLSearchParams(location.hash.slice(1)).get("query");
-  if (shared) { text.value = shared; run(shared); } else { showDownloads(text.value); }
+  if (shared) {
+    text.value = shared;
+    status.textContent = "This query came with the link: read it, then press Run query to run it.";
+  }
+  showDownloads(text.value);
 })();

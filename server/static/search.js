@@ -11,8 +11,10 @@
     list.innerHTML = "";
     for (const r of results) {
       const li = document.createElement("li");
-      const a = document.createElement("a");
-      a.href = r.url || r.iri;
+      // Our own page, else the IRI itself when it is http(s); any other IRI stays text.
+      const href = r.url || (/^https?:\/\//i.test(r.iri) ? r.iri : null);
+      const a = document.createElement(href ? "a" : "span");
+      if (href) a.href = href;
       a.textContent = r.label;
       li.appendChild(a);
       if (r.type) {

@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, request
 
 from kg.ingest.writer import Ingestor
+from kg.model import formats
 from kg.model.iris import Iris
 from server.http.auth import require_writer
 from server.http.protocol import BadRequest, UnsupportedMediaType, media_type_of
@@ -15,8 +16,6 @@ from server.views.resources import page_url
 
 blueprint = Blueprint("articles", __name__)
 
-YAML_MEDIA_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
-
 
 @blueprint.route("/articles", methods=["POST"])
 def post_article() -> Response:
@@ -24,9 +23,9 @@ def post_article() -> Response:
     ng = state()
     require_writer(ng.settings, request.headers.get("Authorization"))
     media_type = media_type_of(request.content_type)
-    if media_type not in YAML_MEDIA_TYPES:
+    if media_type not in formats.YAML_TYPES:
         raise UnsupportedMediaType(
-            f"POST /articles takes a facts file as {YAML_MEDIA_TYPES[0]}, not {media_type or 'no type'}"
+            f"POST /articles takes a facts file as {formats.YAML_TYPES[0]}, not {media_type or 'no type'}"
         )
     try:
         text = request.get_data().decode("utf-8")
@@ -43,6 +42,6 @@ def post_article() -> Response:
         "triples": article.triple_count,
     }
     return Response(
-        json.dumps(body) + "\n", status=201, mimetype="application/json",
+        json.dumps(body) + "\n", status=201, mimetype=formats.JSON,
         headers={"Location": page_url(iri) or iri},
     )

@@ -118,7 +118,7 @@ def _body_quads(target: GraphTarget) -> list:
     ng = state()
     base = target.graph or request.base_url
     media_type = media_type_of(request.content_type)
-    if media_type == "multipart/form-data":
+    if media_type == formats.MULTIPART_FORM:
         uploads = [upload for _, upload in request.files.items(multi=True)]
         if not uploads:  # a PUT of nothing must not empty the graph by mistake
             raise BadRequest("the multipart body has no file parts; send each document as a file "

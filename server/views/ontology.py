@@ -11,6 +11,7 @@ from rdflib import OWL, URIRef
 
 from kg.model import formats
 from kg.model.formats import Format
+from kg.model.vocab import NG_IRI
 from server.http import negotiation
 from server.views.resources import (
     DOCUMENT_FORMATS,
@@ -85,5 +86,5 @@ def ontology(ext: str | None = None) -> Response:
 
     documents = [(f, f"{request.host_url}ontology.{f.extension}") for f in DOCUMENT_FORMATS]
     html = render_template("ontology.html", title="Newsgraph ontology", doc=ontology_doc(ontology_graph()),
-                           documents=documents)
-    return Response(html, content_type="text/html; charset=utf-8", headers=headers)
+                           documents=documents, namespace=NG_IRI)
+    return Response(html, content_type=formats.HTML_CONTENT_TYPE, headers=headers)

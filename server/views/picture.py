@@ -66,11 +66,13 @@ def neighbourhood_svg(desc: kd.Description, iris: Iris, page_url: Callable[[str]
         )
         ref = iris.parse_entity(iri)
         colour = COLOURS.get(ref.kind if ref else "", "#555")
-        url = page_url(iri) or iri
+        # Only our own pages are linked: an IRI from the data never becomes an href here.
+        url = page_url(iri)
+        start, end = (f'<a href="{escape(url)}">', "</a>") if url else ("<g>", "</g>")
         nodes.append(
-            f'<a href="{escape(url)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{colour}"/>'
+            f'{start}<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{colour}"/>'
             f'<text x="{x:.1f}" y="{y + 22:.1f}" class="node">{escape(_clip(desc.label(iri)))}</text>'
-            f'<title>{escape(desc.label(iri))}</title></a>'
+            f'<title>{escape(desc.label(iri))}</title>{end}'
         )
     ref = iris.parse_entity(desc.iri)
     colour = COLOURS.get(ref.kind if ref else "", "#555")

@@ -31,25 +31,30 @@ from markupsafe import Markup, escape
 from kg.model import formats
 from kg.model.formats import Format
 from kg.model.iris import ACTIVITY_KINDS, KINDS, Iris, is_absolute_iri
-from kg.model.vocab import NG, NG_IRI, PREFIXES, sparql_prefixes
+from kg.model.vocab import NG, NG_IRI, ONTOLOGY_IRI, PREFIXES, SCHEMA, XSD, sparql_prefixes
 from kg.publish import describe as kd
 from kg.publish.search import SearchCache
 from kg.publish.stats import dataset_stats
 from kg.publish.void import DUMP_NAME, DumpCache, void_triples
 from server.http import negotiation
+from server.http.protocol import NotFound
 from server.state import state
 from server.views.picture import neighbourhood_svg
 
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static")
 
-ONTOLOGY_IRI = NG_IRI.rstrip("#")
 # The document formats of a resource, in the order the page lists them.
 DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
     f for name in ("turtle", "jsonld", "ntriples", "rdfxml") if (f := formats.by_name(name)) is not None
 )
+# A resource's description also comes as a dataset: each statement in the graphs that hold it.
+DATASET_FORMATS: tuple[Format, ...] = tuple(
+    f for name in ("trig", "nquads") if (f := formats.by_name(name)) is not None
+)
+ENTITY_FORMATS: tuple[Format, ...] = (*DOCUMENT_FORMATS, *DATASET_FORMATS)
 HTML_EXT = "html"
-_DOC_EXT = re.compile(r"^(?P<slug>.+?)\.(?P<ext>html|ttl|jsonld|nt|rdf)$")
+_DOC_EXT = re.compile(r"^(?P<slug>.+?)\.(?P<ext>html|ttl|jsonld|nt|rdf|trig|nq)$")
 _SEARCH = SearchCache()
 _DUMPS: dict[int, DumpCache] = {}
 GROUP_ORDER = (str(NG.agent), str(NG.recipient), str(NG.target), str(NG.participant),
@@ -85,13 +90,25 @@ def page_url(iri: str) -> str | None:
     return None
 
 
+_WEB_IRI = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def is_web_iri(iri: str) -> bool:
+    """Whether an IRI may become a link: http and https only (javascript:, data: and the rest
+    would run or show whatever they hold on our origin when clicked)."""
+    return _WEB_IRI.match(iri) is not None
+
+
 def link(iri: str, text: str | None = None, css: str = "") -> Markup:
-    """An <a> to our page for a local IRI, or an external link marked as such."""
+    """An <a> to our page for a local IRI, an external link marked as such, or (for any IRI
+    that is not http or https) the IRI as text."""
     local = page_url(iri)
     label = escape(text if text is not None else kd.short_name(iri))
     cls = f' class="{escape(css)}"' if css else ""
     if local is not None:
         return Markup(f'<a href="{escape(local)}"{cls} title="{escape(iri)}">{label}</a>')
+    if not is_web_iri(iri):
+        return Markup(f'<span class="iri {escape(css)}" title="{escape(iri)}">{label}</span>')
     return Markup(
         f'<a href="{escape(iri)}" class="external {escape(css)}" rel="noopener" '
         f'title="{escape(iri)}">{label} ↗</a>'
@@ -106,7 +123,7 @@ def term_html(term: Any, desc: kd.Description) -> Markup:
         extra = ""
         if term.language:
             extra = f' <span class="lang">@{escape(term.language)}</span>'
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        elif term.datatype != XSD.string:
             extra = f' <span class="dt">{escape(kd.short_name(term.datatype.value))}</span>'
         return Markup(f'<span class="literal">{escape(term.value)}</span>{extra}')
     return Markup(f'<span class="bnode">{escape(str(term))}</span>')
@@ -126,45 +143,64 @@ def _helpers() -> dict[str, Any]:
 # --- documents of one resource
 
 
-def negotiate_document() -> Format | str:
-    """The document format (or text/html) a request for a resource asks for; 406 if none."""
+def negotiate_document(offered: Sequence[Format] = DOCUMENT_FORMATS) -> Format | str:
+    """The document format (or text/html) a request for a resource asks for; 406 if none.
+
+    A client that names no type (wget's and curl's */*, or no Accept) gets the page, as on
+    DBpedia: crawlers then follow its links, and RDF clients always name an RDF type.
+    """
     return negotiation.choose(
-        DOCUMENT_FORMATS, request.headers.get("Accept"), request.args.get("format"),
-        extra=(negotiation.HTML,),
+        offered, request.headers.get("Accept"), request.args.get("format"),
+        extra=(negotiation.HTML,), for_any=negotiation.HTML,
     )
 
 
-def _rdf_response(triples: Sequence[ox.Triple], fmt: Format, status: int = 200) -> Response:
+def _rdf_response(triples: Sequence[ox.Triple | ox.Quad], fmt: Format, status: int = 200) -> Response:
     body = kd.serialize(triples, fmt)
     return Response(body, status=status, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
-def not_found(what: str, chosen: Format | str | None = None) -> Response:
-    """404 as an HTML page or an empty RDF document, by Accept."""
-    if chosen is None:
-        try:
-            chosen = negotiate_document()
-        except negotiation.NotAcceptable:
-            chosen = negotiation.HTML
-    if isinstance(chosen, Format):
-        return _rdf_response([], chosen, status=404)
-    html = render_template("error.html", title="Not found", message=what)
-    return Response(html, status=404, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+def not_found(what: str, fmt: Format | None = None, offered: Sequence[Format] = DOCUMENT_FORMATS) -> Response:
+    """404 as an empty RDF document in fmt, or in the RDF format the client asked for by name.
+
+    :raises NotFound: for every other client, answered by the one renderer
+        (server.views.error_response): a page for a browser, the message for curl.
+    """
+    fmt = fmt or _named_document_format(offered)
+    if fmt is None:
+        raise NotFound(what)
+    return _rdf_response([], fmt, status=404)
+
+
+def _named_document_format(offered: Sequence[Format]) -> Format | None:
+    """The RDF document format this request names (?format=, or Accept without a wildcard)."""
+    try:
+        chosen = negotiate_document(offered)
+    except negotiation.NotAcceptable:
+        return None
+    if not isinstance(chosen, Format):
+        return None
+    if request.args.get("format") or negotiation.names(request.headers.get("Accept"), chosen):
+        return chosen
+    return None
 
 
 @blueprint.route("/id/<kind>/<path:slug>")
 def resource(kind: str, slug: str) -> Response:
     """A thing IRI (303 to a document) or one of its documents (.html, .ttl, …)."""
     match = _DOC_EXT.match(slug)
-    if kind not in KINDS and kind not in ACTIVITY_KINDS:
-        return not_found(f"There is no kind of resource called “{kind}”.")
     iri = f"{iris().base}id/{kind}/{match['slug'] if match else slug}"
     if not is_absolute_iri(iri):  # a space or "|" in the path: no IRI we mint, so no resource
-        return not_found(f"{iri} is not an IRI this graph could hold.")
+        return not_found(f"{iri} is not an IRI this graph could hold.", offered=ENTITY_FORMATS)
+    # A kind we do not mint still has a page when the store holds statements about it
+    # (written by SPARQL Update or the Graph Store): every subject under the base is browsable.
+    known = kind in KINDS or kind in ACTIVITY_KINDS
+    if not known and not kd.has_statements(state().store, iri):
+        return not_found(f"There is no kind of resource called “{kind}”.", offered=ENTITY_FORMATS)
     if match is None:
-        chosen = negotiate_document()
+        chosen = negotiate_document(ENTITY_FORMATS)
         if not kd.has_statements(state().store, iri):
-            return not_found(f"The graph knows nothing about {iri}.", chosen)
+            return not_found(f"The graph knows nothing about {iri}.", offered=ENTITY_FORMATS)
         ext = HTML_EXT if isinstance(chosen, str) else chosen.extension
         response = redirect(_document_url(kind, slug, ext), code=303)
         response.headers["Vary"] = "Accept"
@@ -172,12 +208,16 @@ def resource(kind: str, slug: str) -> Response:
     fmt = None if match["ext"] == HTML_EXT else formats.by_name(match["ext"])
     desc = kd.describe(state().store, iris(), iri)
     if not desc.exists:
-        return not_found(f"The graph knows nothing about {iri}.", fmt or negotiation.HTML)
+        if fmt is None:  # the .html document: a page or the message, never RDF
+            raise NotFound(f"The graph knows nothing about {iri}.")
+        return not_found(f"The graph knows nothing about {iri}.", fmt)
+    if fmt in DATASET_FORMATS:
+        return _rdf_response(kd.description_quads(state().store, desc, request.base_url), fmt)
     if fmt is not None:
         return _rdf_response(kd.description_triples(desc, request.base_url), fmt)
     base = _document_url(kind, match["slug"])
-    documents = [(f, f"{base}.{f.extension}") for f in DOCUMENT_FORMATS]
-    return Response(entity_page(desc, kind, documents), content_type="text/html; charset=utf-8")
+    documents = [(f, f"{base}.{f.extension}") for f in ENTITY_FORMATS]
+    return Response(entity_page(desc, kind, documents), content_type=formats.HTML_CONTENT_TYPE)
 
 
 def _document_url(kind: str, slug: str, ext: str | None = None) -> str:
@@ -243,7 +283,7 @@ def graph(rest: str) -> Response:
         # a click away; RDF clients go straight to the contents.
         documents = [(f, f"{contents}&format={f.extension}") for f in DOCUMENT_FORMATS]
         html = entity_page(kd.describe(state().store, iris(), iri), "graph", documents)
-        return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+        return Response(html, content_type=formats.HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
     response = redirect(contents, code=303)
     response.headers["Vary"] = "Accept"
     return response
@@ -258,8 +298,8 @@ def home() -> str:
     store = state().store
     stats = dataset_stats(store)
     articles = store.select(
-        f"""SELECT ?a ?headline ?date WHERE {{ ?a a <{NG.Article}> ; <http://schema.org/headline> ?headline .
-        OPTIONAL {{ ?a <http://schema.org/datePublished> ?date }} }} ORDER BY DESC(?date) LIMIT 10"""
+        f"""SELECT ?a ?headline ?date WHERE {{ ?a a <{NG.Article}> ; {SCHEMA.headline} ?headline .
+        OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }} }} ORDER BY DESC(?date) LIMIT 10"""
     )
     events = store.select(
         f"""SELECT ?e ?label ?date WHERE {{
@@ -326,7 +366,7 @@ def void() -> Response:
     turtle = kd.serialize(triples, DOCUMENT_FORMATS[0]).decode()
     html = render_template("void.html", title="VoID description", turtle=turtle,
                            documents=[(f, f"{document}?format={f.name}") for f in DOCUMENT_FORMATS])
-    return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    return Response(html, content_type=formats.HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
 
 
 @blueprint.route("/dumps/<name>")
@@ -338,7 +378,7 @@ def dump(name: str) -> Response:
     cache = _DUMPS.setdefault(id(current_app._get_current_object()), DumpCache())  # type: ignore[attr-defined]
     path = cache.path(ng.store, _version())
     # Served as a gzip file, not with Content-Encoding: clients keep the .nq.gz as it is.
-    return send_file(path, mimetype="application/gzip", download_name=DUMP_NAME, max_age=0,
+    return send_file(path, mimetype=formats.GZIP, download_name=DUMP_NAME, max_age=0,
                      conditional=True, etag=True)
 
 

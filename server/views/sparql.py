@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
+from kg.model import formats
 from server.http import description, negotiation
 from server.http.auth import require_writer
 from server.http.protocol import UpdateRequest
@@ -41,13 +42,13 @@ def service_description() -> Response:
     chosen = negotiation.choose(
         description.OFFERED,
         request.headers.get("Accept"),
-        request.args.get("format"),
+        sparql_request(request.environ).format_param,
         extra=(negotiation.HTML,),
     )
     endpoint = request.base_url
     if chosen == negotiation.HTML:
         body = query_page(endpoint)
-        return Response(body, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+        return Response(body, content_type=formats.HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
     assert not isinstance(chosen, str)
     body = description.serialized(endpoint, ng.settings, chosen.name)
     return Response(body, content_type=chosen.content_type, headers={"Vary": "Accept"})

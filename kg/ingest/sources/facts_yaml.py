@@ -42,6 +42,14 @@ def parse_facts(text: str, name: str) -> ArticleFacts:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, C or Python
     except yaml.YAMLError as exc:
         raise FactsError(name, [f"not valid YAML: {exc}"]) from exc
+    return facts_from_mapping(data, name)
+
+
+def facts_from_mapping(data: Any, name: str) -> ArticleFacts:
+    """Check a facts document already read (a draft, a parsed YAML or JSON file).
+
+    :raises FactsError: on every field that breaks the format.
+    """
     if not isinstance(data, dict):
         raise FactsError(name, ["the top level must be a mapping with 'article' and 'facts'"])
     try:
