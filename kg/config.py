@@ -72,13 +72,27 @@ class Settings:
         "Whether queries without a dataset see the union of all graphs as default graph.",
     )
     max_request_bytes: int = _setting(
-        10 * 1024 * 1024, "Largest request body (and query string) accepted, in bytes."
+        10 * 1024 * 1024,
+        "Largest request body (and query string) accepted, in bytes; more gets 413. The HTTP "
+        "server itself refuses a URL over 64 KB (414): POST longer queries.",
     )
     max_article_bytes: int = _setting(
         1024 * 1024,
         "Largest article text `kg extract`, `kg ingest` and `kg import news` read, in bytes "
         "(UTF-8); a longer one is refused with its name.",
     )
+    http_threads: int = _setting(
+        16, "Threads of `kg serve`'s HTTP server: requests handled at once (queries run in the workers)."
+    )
+    chunk_rows: int = _setting(
+        5000,
+        "Rows per chunk of `kg import gdelt`: each chunk is written whole or not at all, and "
+        "skipped when re-imported unchanged.",
+    )
+    enrich_endpoint: str = _setting(
+        "https://query.wikidata.org/sparql", "SPARQL endpoint `kg enrich` pulls Wikidata facts from."
+    )
+    enrich_timeout: float = _setting(60.0, "Seconds each `kg enrich` request may take.")
     autoload: bool = _setting(
         True,
         "Load the ontology, reference data and bundled seed articles into an empty store "
@@ -126,6 +140,20 @@ def env_name(field_name: str) -> str:
     return ENV_PREFIX + field_name.upper()
 
 
+def flag_name(field_name: str) -> str:
+    """The command-line flag of a setting: field base_iri, flag --base-iri."""
+    return "--" + field_name.replace("_", "-")
+
+
+def settings_table() -> str:
+    """The README's table of settings, in Markdown (printed by `python -m kg.config`)."""
+    lines = ["| variable | flag | default | meaning |", "| --- | --- | --- | --- |"]
+    for name, env, default, help_text in describe_settings():
+        shown = "$XDG_DATA_HOME/newsgraph/store" if name == "store" else default
+        lines.append(f"| `{env}` | `{flag_name(name)}` | `{shown}` | {help_text} |")
+    return "\n".join(lines) + "\n"
+
+
 def describe_settings() -> list[tuple[str, str, str, str]]:
     """(field, env variable, default, help) for every setting: the README table is checked against it."""
     rows = []
@@ -154,3 +182,7 @@ def _coerce(f: Any, raw: str, source: str) -> Any:
         return raw
     except ValueError as exc:
         raise ConfigError(f"{source}: cannot read {raw!r} as {kind}: {exc}") from exc
+
+
+if __name__ == "__main__":
+    print(settings_table(), end="")

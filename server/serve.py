@@ -10,9 +10,8 @@ from typing import Any
 
 from kg.config import Settings, env_name
 
-# One HTTP process: it owns the read-write store (an on-disk store admits one writer
-# process), while queries run in kg.query.engine's worker processes, which use the other cores.
-THREADS = 16
+# One HTTP process (settings.http_threads threads): it owns the read-write store (an on-disk
+# store admits one writer process), while queries run in kg.query's worker processes.
 
 
 def _open_app(settings: Settings) -> Any:
@@ -53,7 +52,7 @@ def run(settings: Settings) -> None:
         port=settings.port,
         interface=Interfaces.WSGI,
         workers=1,
-        blocking_threads=THREADS,
+        blocking_threads=settings.http_threads,
         backlog=1024,
         log_access=False,
     )

@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import PROJECT_ROOT
 
-from kg.config import describe_settings
+from kg.config import describe_settings, settings_table
 from kg.query.output import write_result
 from kg.store import Store
 
@@ -31,3 +31,8 @@ def test_readme_example_output_is_real(seeded: Store, path: str, shown: str) -> 
 @pytest.mark.parametrize("env", [row[1] for row in describe_settings()])
 def test_every_setting_is_documented(env: str) -> None:
     assert f"`{env}`" in README
+
+
+def test_the_settings_table_is_the_generated_one() -> None:
+    # Regenerate it with `python -m kg.config` after changing kg/config.py.
+    assert settings_table() in README

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
+from kg.cli.options import overrides, setting_options
 from kg.config import Settings
 from kg.errors import KgError
 from kg.model import formats
@@ -55,9 +56,11 @@ class _Context:
 
 pass_context = click.make_pass_decorator(_Context)
 
-
-def _help(setting: str) -> str:
-    return Settings.__dataclass_fields__[setting].metadata["help"]
+# The settings `kg serve` takes as its own flags (every setting is also a flag of `kg` itself).
+SERVER_SETTINGS = (
+    "host", "port", "write_token", "workers", "query_timeout", "allowed_services", "service_timeout",
+    "union_default_graph", "max_request_bytes", "http_threads", "autoload",
+)
 
 
 class CommandError(click.ClickException):
@@ -87,15 +90,17 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group)
-@click.option("--store", envvar="NEWSGRAPH_STORE", help=_help("store"))
-@click.option("--update-url", envvar="NEWSGRAPH_UPDATE_URL", help=_help("update_url"))
-@click.option("--base-iri", envvar="NEWSGRAPH_BASE_IRI", help=_help("base_iri"))
+@setting_options()
 @click.version_option(package_name="newsgraph")
 @click.pass_context
-def main(ctx: click.Context, store: str | None, update_url: str | None, base_iri: str | None) -> None:
-    """Newsgraph: a knowledge graph of world affairs built from news articles."""
+def main(ctx: click.Context, **options: Any) -> None:
+    """Newsgraph: a knowledge graph of world affairs built from news articles.
+
+    Every setting is a flag here (and an environment variable NEWSGRAPH_*); the commands
+    repeat the flags that concern them: `kg serve --port 8080`.
+    """
     try:
-        settings = Settings.from_env(store=store, update_url=update_url, base_iri=base_iri)
+        settings = Settings.from_env(**overrides(options))
         Iris(settings.base_iri)
     except KgError as exc:
         raise CommandError(str(exc)) from exc
@@ -330,15 +335,15 @@ def import_group() -> None:
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--chunk-rows", type=click.IntRange(min=1), default=5000, show_default=True,
-    help="Rows per chunk: each chunk is written whole or not at all, and skipped when re-imported unchanged.",
-)
+@setting_options("chunk_rows")
 @pass_context
-def import_gdelt(ctx: _Context, files: tuple[Path, ...], chunk_rows: int) -> None:
+def import_gdelt(ctx: _Context, files: tuple[Path, ...], **options: Any) -> None:
     """Import GDELT 1.0/2.0 event exports and 2.0 mentions tables (.csv, .tsv or .zip)."""
     from kg.ingest.gdelt_quads import GdeltImporter, count_lines, report_lines
 
+    chunk_rows = ctx.settings.with_overrides(**overrides(options)).chunk_rows
+    if chunk_rows < 1:
+        _fail(f"--chunk-rows must be at least 1, not {chunk_rows}")
     importer = GdeltImporter(ctx.store(), ctx.iris, chunk_rows=chunk_rows)
     started = time.perf_counter()
     with click.progressbar(length=count_lines(files), label="importing", file=sys.stderr) as bar:
@@ -397,49 +402,33 @@ def import_news(
 
 
 @main.command()
-@click.option("--host", help=_help("host"))
-@click.option("--port", type=int, help=_help("port"))
-@click.option("--write-token", envvar="NEWSGRAPH_WRITE_TOKEN", help=_help("write_token"))
-@click.option("--workers", type=int, help=_help("workers"))
-@click.option("--query-timeout", type=float, help=_help("query_timeout"))
-@click.option(
-    "--allow-service",
-    "allowed_services",
-    multiple=True,
-    help="URL prefix that SERVICE may call (repeatable; replaces NEWSGRAPH_ALLOWED_SERVICES).",
-)
+@setting_options(*SERVER_SETTINGS)
 @pass_context
-def serve(ctx: _Context, allowed_services: tuple[str, ...], **options: Any) -> None:
+def serve(ctx: _Context, **options: Any) -> None:
     """Serve the SPARQL endpoint and linked-data pages over HTTP."""
     from server.serve import run  # the one door from kg into the web layer
 
-    settings = ctx.settings.with_overrides(allowed_services=allowed_services or None, **options)
+    settings = ctx.settings.with_overrides(**overrides(options))
     ctx.store()  # initialise an empty store, then hand the folder over to the server
     ctx.close()
     run(settings)
 
 
 @main.command()
-@click.option(
-    "--endpoint", default="https://query.wikidata.org/sparql", show_default=True,
-    help="SPARQL endpoint to pull the facts from.",
-)
+@setting_options("enrich_endpoint", "enrich_timeout")
 @click.option(
     "--property", "properties", multiple=True,
     help="Wikidata property to pull, e.g. P36 (repeatable; default: capital, population, heads "
     "of state and government, official language, currency).",
 )
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per request.")
 @pass_context
-def enrich(ctx: _Context, endpoint: str, properties: tuple[str, ...], timeout: float) -> None:
+def enrich(ctx: _Context, properties: tuple[str, ...], **options: Any) -> None:
     """Copy Wikidata facts about our linked entities into the graph {base}graph/enrichment/wikidata."""
     from kg.ingest.enrich import PROPERTIES
     from kg.ingest.enrich import enrich as run_enrich
 
-    summary = run_enrich(
-        ctx.store(), ctx.settings, endpoint=endpoint, properties=properties or tuple(PROPERTIES),
-        timeout=timeout,
-    )
+    settings = ctx.settings.with_overrides(**overrides(options))
+    summary = run_enrich(ctx.store(), settings, properties=properties or tuple(PROPERTIES))
     click.echo(
         f"{summary.triples} triple(s) about {summary.entities} linked entities from "
         f"{summary.endpoint} in <{summary.graph}>"

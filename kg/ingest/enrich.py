@@ -20,7 +20,6 @@ from kg.model.vocab import NG, PROV, RDFS, WD, WDT, typed
 from kg.query.federation import fetch_solutions
 from kg.store import Store
 
-DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 # Wikidata properties pulled by default: what a reader of world news asks about a state.
 PROPERTIES: dict[str, str] = {
     "P36": "capital",
@@ -68,11 +67,10 @@ def enrich(
     store: Store,
     settings: Settings,
     *,
-    endpoint: str = DEFAULT_ENDPOINT,
     properties: tuple[str, ...] = tuple(PROPERTIES),
-    timeout: float = 60.0,
 ) -> EnrichSummary:
-    """Fetch the properties of our linked entities from endpoint and replace the enrichment graph.
+    """Fetch the properties of our linked entities from settings.enrich_endpoint and replace the
+    enrichment graph, each request within settings.enrich_timeout.
 
     :raises QueryEvaluationError: when the endpoint fails or passes the time limit; the
         graph is then left as it was.
@@ -81,6 +79,7 @@ def enrich(
     graph = enrichment_graph(iris)
     g = NamedNode(graph)
     qids = linked_qids(store)
+    endpoint, timeout = settings.enrich_endpoint, settings.enrich_timeout
     call_settings = replace(settings, service_timeout=timeout)
     quads: set[Quad] = set()
     for prop in properties:
