@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from kg.errors import KgError
 from kg.model import formats
@@ -119,9 +120,15 @@ class Middleware:
     def __init__(self, app: WsgiApp, state: Newsgraph) -> None:
         self.app = app  # the Flask app: every request that is not a query it can answer here
         self._state = state
+        # A base IRI with a path (http://host/newsgraph/) names the server's own resources
+        # under that path: they are answered there as at the root, the ontology included.
+        self._base_path = urlsplit(state.settings.base_iri).path or "/"
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         start = _with_security_headers(_with_cors(environ, start_response))
+        path = environ.get("PATH_INFO", "")
+        if self._base_path != "/" and path.startswith(self._base_path):
+            environ["PATH_INFO"] = path[len(self._base_path) - 1:]
         try:
             self._check_limits(environ)
             if environ.get("PATH_INFO") == SPARQL_PATH and environ["REQUEST_METHOD"] != "OPTIONS":

@@ -182,7 +182,8 @@ class QueryEngine:
         :raises ServiceNotAllowedError: when it calls a SERVICE outside the allowlist.
         """
         check_nesting(job.sparql)
-        uses_service = bool(federation.check_services(job.sparql, self.settings.allowed_services))
+        allowed = self.settings.allowed_services
+        uses_service = bool(federation.check_services(job.sparql, allowed, job.base_iri))
         return not job.volatile, uses_service
 
     def etag(self, job: QueryJob) -> str | None:
@@ -283,12 +284,18 @@ class QueryEngine:
         """Run a SPARQL update with the protocol's using-graph-uri / using-named-graph-uri.
 
         :raises QuerySyntaxError: when it does not parse, nests too deeply or mixes datasets.
+        :raises ServiceNotAllowedError: when a LOAD or SERVICE target is not allowed.
+        :raises ServiceError: when a LOAD source or SERVICE endpoint fails (or redirects).
         """
         original = sparql
         sparql, added = with_known_prefixes(sparql)
         check_nesting(sparql)
-        federation.check_loads(sparql, self.settings.allowed_services)
-        sparql = federation.call_services(sparql, self.settings, base_iri)
+        try:  # LOAD and SERVICE go out here, checked, with our time limit and User-Agent
+            sparql = federation.call_services(sparql, self.settings, base_iri, update=True)
+        except QueryEvaluationError as exc:
+            if type(exc) is QueryEvaluationError:  # a remote failed: not the request's fault
+                raise ServiceError(str(exc)) from exc
+            raise
         text = with_using(sparql, using_graphs, using_named_graphs)
         try:
             self.write(lambda store: store.update(text, base_iri=base_iri))

@@ -1,36 +1,53 @@
-"""SERVICE policy: which endpoints a query may call, and calling them our way.
+"""SERVICE and LOAD policy: which URLs a query or update may make us call, and calling them.
 
-Every SERVICE target of a query or update is found before anything runs and checked against
-the allowlist (``allowed_services``) by parsed scheme, host, port and path, so that tricks
-like ``https://query.wikidata.org.evil.example/`` or ``https://query.wikidata.org@10.0.0.1/``
-do not pass. A variable target is refused: it could name any address at run time.
+Every SERVICE and LOAD target is found before anything runs (kg.query.outbound: read by a
+SPARQL parser and by our tokenizer, which must agree), normalised as it will be called and
+checked against the allowlist (``allowed_services``) by scheme, host, port and path
+(kg.query.urls), so that ``https://query.wikidata.org.evil.example/``,
+``https://query.wikidata.org@10.0.0.1/`` or ``…/sparql/%2e%2e/admin`` do not pass. A
+variable SERVICE target is refused: it could name any address at run time.
 
-pyoxigraph 0.5 calls SERVICE endpoints itself, but its Python API sets neither a time limit
-(a silent endpoint blocks the query for ever) nor our User-Agent (it sends
-``Oxigraph/<version>``). So the engine calls each SERVICE itself with ``call_services``:
-the remote part goes out over our own HTTP client, with the time limit and a User-Agent
-naming the project, and comes back into the query as a VALUES block. pyoxigraph then never
-makes an HTTP call of its own.
+pyoxigraph 0.5 calls SERVICE endpoints and LOAD sources itself, but its Python API sets
+neither a time limit (a silent endpoint blocks the query for ever) nor our User-Agent (it
+sends ``Oxigraph/<version>``), and it would call the IRI as written rather than as checked.
+So we make every call, with the time limit, our User-Agent and no redirects (they could
+lead past the allowlist): a SERVICE clause becomes the remote's answer as a VALUES block,
+a LOAD an INSERT DATA of the source's triples. pyoxigraph never makes an HTTP call of its own.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import io
-import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import replace
+from pathlib import PurePosixPath
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.errors import QueryEvaluationError, QuerySyntaxError, ServiceNotAllowedError
+from kg.errors import QueryEvaluationError, ServiceError, ServiceNotAllowedError
 from kg.model import formats
+from kg.query.outbound import (
+    LoadClause,
+    Outbound,
+    ServiceClause,
+    keyword_count,
+    prologue,
+    read_outbound,
+    service_clauses,
+)
+from kg.query.urls import is_allowed, normalise_url
+
+__all__ = [
+    "LoadClause", "ServiceClause", "call_services", "check_services", "check_update",
+    "fetch_graph", "fetch_solutions", "is_allowed", "service_clauses", "user_agent",
+]
 
 PROJECT_URL = "https://w3id.org/newsgraph/"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
@@ -39,6 +56,13 @@ _HOW_TO_ALLOW = (
     "to allow an endpoint, start the server with `kg serve --allow-service PREFIX` "
     "(repeatable) or set NEWSGRAPH_ALLOWED_SERVICES to space-separated URL prefixes"
 )
+# What LOAD asks for: every graph format we parse, Turtle first; anything else by its extension.
+_RDF_ACCEPT = ", ".join(
+    f"{f.media_type};q={q}" for f, q in zip(
+        [f for f in formats.FORMATS if f.rdf is not None and f.name not in ("trig", "nquads")],
+        ("1", "0.9", "0.8", "0.7"), strict=False,
+    )
+) + ", */*;q=0.1"
 
 
 def user_agent() -> str:
@@ -50,295 +74,180 @@ def user_agent() -> str:
     return f"Newsgraph/{version} (+{PROJECT_URL})"
 
 
-# --- reading SERVICE clauses without running the query
-
-# One token at a time, in the order SPARQL's lexer would see them, so that a keyword inside a
-# string, an IRI or a comment is never taken for one, and an IRI is never split.
-_TOKEN = re.compile(
-    r'(?P<skip>#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|\s+)'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r"|(?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)"
-    r"|(?P<word>(?:[^\W\d][\w\-.]*)?:(?:[\w\-.:%]|\\.)*|[^\W\d][\w\-]*)"
-    r"|(?P<open>\{)|(?P<close>\})"
-    r"|(?P<other>.)",
-    re.DOTALL,
-)
-_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# --- the allowlist, checked before anything runs
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    text: str
-    start: int
-    end: int
+def _checked(outbound: Outbound, allowed: tuple[str, ...]) -> Outbound:
+    """The clauses with every target normalised, once each has passed the allowlist.
 
-
-@dataclass(frozen=True)
-class ServiceClause:
-    """One SERVICE clause: its target (None when a variable), the text span and the body span."""
-
-    target: str | None
-    written: str
-    silent: bool
-    start: int  # of the SERVICE keyword
-    body_start: int  # just after the opening brace
-    body_end: int  # at the closing brace
-    end: int  # just after the closing brace
-
-
-def _tokens(sparql: str) -> Iterator[_Token]:
-    for match in _TOKEN.finditer(sparql):
-        kind = match.lastgroup or "other"
-        if kind != "skip":
-            yield _Token(kind, match.group(0), match.start(), match.end())
-
-
-def _iri_value(written: str) -> str:
-    """The IRI of an IRIREF token, with \\u escapes applied as SPARQL parsers do."""
-    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), written[1:-1])
-
-
-def service_clauses(sparql: str, base_iri: str | None = None) -> list[ServiceClause]:
-    """Every SERVICE clause of a query or update, nested ones included, in text order.
-
-    :raises ServiceNotAllowedError: when a SERVICE keyword is not followed by a target and a
-        group, or a prefixed target uses an undeclared prefix (refused rather than guessed).
+    :raises ServiceNotAllowedError: for a variable SERVICE target or one outside the allowlist.
     """
-    tokens = list(_tokens(sparql))
-    prefixes: dict[str, str] = {}
-    base = base_iri
-    clauses: list[ServiceClause] = []
-    for i, token in enumerate(tokens):
-        if token.kind != "word":
-            continue
-        keyword = token.text.upper()
-        following = tokens[i + 1 : i + 3]
-        if keyword == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
-            prefixes[following[0].text.rstrip(":")] = _resolve(_iri_value(following[1].text), base)
-        elif keyword == "BASE" and following and following[0].kind == "iri":
-            base = _resolve(_iri_value(following[0].text), base)
-        elif keyword == "SERVICE":
-            clauses.append(_clause(sparql, tokens, i, prefixes, base))
-    return clauses
-
-
-def _clause(
-    sparql: str, tokens: list[_Token], at: int, prefixes: dict[str, str], base: str | None
-) -> ServiceClause:
-    j = at + 1
-    silent = j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() == "SILENT"
-    j += silent
-    if j + 1 >= len(tokens) or tokens[j + 1].kind != "open":
-        raise ServiceNotAllowedError(
-            "a SERVICE keyword is not followed by an endpoint and a group { … }; "
-            "write SERVICE <https://endpoint/sparql> { … }"
-        )
-    target_token = tokens[j]
-    if target_token.kind == "iri":
-        target: str | None = _resolve(_iri_value(target_token.text), base)
-    elif target_token.kind == "var":
-        target = None
-    elif target_token.kind == "word" and ":" in target_token.text:
-        prefix, _, local = target_token.text.partition(":")
-        if prefix not in prefixes:
-            raise ServiceNotAllowedError(
-                f"SERVICE {target_token.text}: the prefix {prefix}: is not declared"
-            )
-        target = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
-    else:
-        raise ServiceNotAllowedError(
-            f"SERVICE {target_token.text}: the endpoint must be an IRI, <https://…>"
-        )
-    depth, k = 0, j + 1
-    while k < len(tokens):
-        depth += {"open": 1, "close": -1}.get(tokens[k].kind, 0)
-        if depth == 0:
-            break
-        k += 1
-    if k == len(tokens):
-        raise QuerySyntaxError(f"SERVICE {target_token.text}: the group {{ … }} is not closed")
-    return ServiceClause(
-        target=target,
-        written=target_token.text,
-        silent=silent,
-        start=tokens[at].start,
-        body_start=tokens[j + 1].end,
-        body_end=tokens[k].start,
-        end=tokens[k].end,
-    )
-
-
-def _resolve(iri: str, base: str | None) -> str:
-    if base and not urllib.parse.urlsplit(iri).scheme:
-        return urllib.parse.urljoin(base, iri)
-    return iri
-
-
-def load_targets(update: str) -> list[str]:
-    """The IRIs an update's LOAD operations fetch (they leave the server like SERVICE calls)."""
-    tokens = list(_tokens(update))
-    found = []
-    for i, token in enumerate(tokens):
-        if token.kind == "word" and token.text.upper() == "LOAD":
-            rest = [t for t in tokens[i + 1 : i + 3] if t.kind == "iri"]
-            if rest:
-                found.append(_iri_value(rest[0].text))
-    return found
-
-
-# --- the allowlist
-
-
-@dataclass(frozen=True)
-class _UrlParts:
-    scheme: str
-    host: str
-    port: int | None
-    path: str
-
-
-def _parts(url: str) -> _UrlParts | None:
-    """Scheme, host, port and path of an http(s) URL; None when it is not one we would call."""
-    if any(c in url for c in "\\ \t\r\n") or any(ord(c) < 0x20 for c in url):
-        return None
-    try:
-        split = urllib.parse.urlsplit(url)
-        port = split.port
-    except ValueError:
-        return None
-    if split.scheme.lower() not in ("http", "https") or not split.hostname:
-        return None
-    if split.username is not None or split.password is not None or "@" in split.netloc:
-        return None  # userinfo makes the host hard to read for people and parsers alike
-    if port is None:
-        port = 443 if split.scheme.lower() == "https" else 80
-    return _UrlParts(split.scheme.lower(), split.hostname.lower().rstrip("."), port, split.path or "/")
-
-
-def is_allowed(target: str, allowed: tuple[str, ...]) -> bool:
-    """Whether an endpoint IRI falls under one of the allowed URL prefixes."""
-    parts = _parts(target)
-    if parts is None:
-        return False
-    for prefix in allowed:
-        rule = _parts(prefix)
-        # "http://127.0.0.1:" (a colon and no port) allows every port of that host.
-        any_port = urllib.parse.urlsplit(prefix).netloc.endswith(":")
-        if rule is None or (rule.scheme, rule.host) != (parts.scheme, parts.host):
-            continue
-        if rule.port != parts.port and not any_port:
-            continue
-        # A prefix path ends a segment: /sparql allows /sparql and /sparql/x, not /sparql-evil.
-        if rule.path.endswith("/") or parts.path == rule.path:
-            if parts.path.startswith(rule.path):
-                return True
-        elif parts.path.startswith(rule.path + "/"):
-            return True
-    return False
-
-
-def check_services(sparql: str, allowed: tuple[str, ...], base_iri: str | None = None) -> list[ServiceClause]:
-    """The query's SERVICE clauses, after checking each target against the allowlist.
-
-    Costs nothing for text without the word "service".
-    :raises ServiceNotAllowedError: for a variable target or one outside the allowlist.
-    """
-    if "service" not in sparql.lower():
-        return []
-    clauses = service_clauses(sparql, base_iri)
-    for clause in clauses:
+    listed = ", ".join(allowed) or "none"
+    services = []
+    for clause in outbound.services:
         if clause.target is None:
             raise ServiceNotAllowedError(
                 f"SERVICE {clause.written} is not allowed: a SERVICE endpoint must be a fixed IRI "
                 "(a variable could name any address); " + _HOW_TO_ALLOW
             )
-        if not is_allowed(clause.target, allowed):
+        url = normalise_url(clause.target)
+        if url is None or not is_allowed(url, allowed):
             raise ServiceNotAllowedError(
                 f"SERVICE <{clause.target}> is not allowed: this endpoint calls only SERVICE "
-                f"endpoints under the allowed URL prefixes ({', '.join(allowed) or 'none'}); "
+                f"endpoints under the allowed URL prefixes ({listed}){_as_called(clause.target, url)}; "
                 + _HOW_TO_ALLOW
             )
-    return clauses
-
-
-def check_loads(update: str, allowed: tuple[str, ...]) -> None:
-    """Refuse LOAD from a URL outside the allowlist, for the same reason as SERVICE.
-
-    :raises ServiceNotAllowedError: for a LOAD source outside the allowlist.
-    """
-    if "load" not in update.lower():
-        return
-    for target in load_targets(update):
-        if not is_allowed(target, allowed):
+        services.append(replace(clause, target=url))
+    loads = []
+    for load in outbound.loads:
+        url = normalise_url(load.source)
+        if url is None or not is_allowed(url, allowed):
             raise ServiceNotAllowedError(
-                f"LOAD <{target}> is not allowed: the server fetches only from the allowed URL "
-                f"prefixes ({', '.join(allowed) or 'none'}); " + _HOW_TO_ALLOW
+                f"LOAD <{load.source}> is not allowed: the server fetches only from the allowed URL "
+                f"prefixes ({listed}){_as_called(load.source, url)}; " + _HOW_TO_ALLOW
             )
+        loads.append(replace(load, source=url))
+    return Outbound(outbound.text, tuple(services), tuple(loads))
 
 
-# --- calling SERVICE endpoints ourselves
+def _as_called(target: str, url: str | None) -> str:
+    if url is None:
+        return " and it is no http(s) URL the server can call as it stands"
+    return f", and it would be called as <{url}>" if url != target else ""
 
 
-def call_services(sparql: str, settings: Settings, base_iri: str | None = None) -> str:
-    """The query with each outermost SERVICE clause replaced by the remote's answer as VALUES.
+def check_services(sparql: str, allowed: tuple[str, ...], base_iri: str | None = None) -> list[ServiceClause]:
+    """A query's SERVICE clauses, each target normalised, after checking it against the allowlist.
 
-    All remote calls of one query share one time limit, settings.service_timeout. A failing
-    SERVICE SILENT becomes one empty solution, as SPARQL 1.1 Federated Query says.
-    :raises ServiceNotAllowedError: when a target is not allowed.
-    :raises QueryEvaluationError: when a remote fails, times out or answers nonsense.
+    Costs nothing for text without the word "service".
+    :raises ServiceNotAllowedError: for a variable target or one outside the allowlist.
+    :raises QuerySyntaxError: when the checking parser cannot read a query that names SERVICE.
     """
-    clauses = check_services(sparql, settings.allowed_services, base_iri)
-    if not clauses:
+    return list(_checked(read_outbound(sparql, update=False, base_iri=base_iri), allowed).services)
+
+
+def check_update(update: str, allowed: tuple[str, ...], base_iri: str | None = None) -> Outbound:
+    """An update's SERVICE and LOAD clauses, each target normalised and checked.
+
+    :raises ServiceNotAllowedError: for a target outside the allowlist.
+    :raises QuerySyntaxError: when the checking parser cannot read an update that names them.
+    """
+    return _checked(read_outbound(update, update=True, base_iri=base_iri), allowed)
+
+
+# --- calling SERVICE endpoints and LOAD sources ourselves
+
+
+def call_services(
+    sparql: str, settings: Settings, base_iri: str | None = None, *, update: bool = False
+) -> str:
+    """The text to run: each SERVICE clause replaced by the remote's answer as VALUES and, in
+    an update, each LOAD by an INSERT DATA of the source's triples.
+
+    All remote calls of one request share one time limit, settings.service_timeout. A failing
+    SERVICE SILENT becomes one empty solution (SPARQL 1.1 Federated Query), a failing LOAD
+    SILENT inserts nothing.
+    :raises ServiceNotAllowedError: when a target is not allowed.
+    :raises QueryEvaluationError: when a remote fails, times out or answers nonsense
+        (ServiceError for a LOAD source).
+    """
+    plan = _checked(read_outbound(sparql, update=update, base_iri=base_iri), settings.allowed_services)
+    if not plan.services and not plan.loads:
         return sparql
     deadline = time.monotonic() + settings.service_timeout
-    prologue = _prologue(sparql)
-    pieces: list[str] = []
-    position = 0
-    for clause in clauses:
-        if clause.start < position:
-            continue  # nested in a clause already sent: the remote endpoint runs it
+    text = plan.text
+    head = prologue(text)
+    blocks: list[tuple[int, int, str]] = []
+    for clause in plan.services:
         assert clause.target is not None
-        remote = f"{prologue}SELECT * WHERE {{{sparql[clause.body_start:clause.body_end]}}}"
+        remote = f"{head}SELECT * WHERE {{{text[clause.body_start:clause.body_end]}}}"
         try:
             block = _values_block(fetch_solutions(clause.target, remote, deadline, settings))
         except QueryEvaluationError:
             if not clause.silent:
                 raise
             block = "{}"
-        pieces.append(sparql[position:clause.start] + block)
-        position = clause.end
-    rewritten = "".join(pieces) + sparql[position:]
-    # Belt and braces: whatever reaches pyoxigraph must not make calls of its own.
-    if "service" in rewritten.lower() and service_clauses(rewritten, base_iri):
-        raise ServiceNotAllowedError("a SERVICE clause could not be evaluated safely; simplify it")
-    return rewritten
+        blocks.append((clause.start, clause.end, block))
+    for load in plan.loads:
+        try:
+            triples = fetch_graph(load.source, deadline, settings)
+        except QueryEvaluationError:
+            if not load.silent:
+                raise
+            triples = []
+        blocks.append((load.start, load.end, _insert_data(triples, load.graph)))
+    pieces: list[str] = []
+    kept: list[str] = []
+    position = 0
+    for start, end, block in sorted(blocks):
+        kept.append(text[position:start])
+        pieces += [text[position:start], block]
+        position = end
+    kept.append(text[position:])
+    pieces.append(text[position:])
+    # Belt and braces: whatever reaches pyoxigraph must not make calls of its own. The blocks
+    # are ours, built from parsed terms; the sender's text around them must hold no keyword.
+    rest = " ".join(kept)
+    if keyword_count(rest, "SERVICE") or keyword_count(rest, "LOAD"):
+        raise ServiceNotAllowedError("a SERVICE or LOAD clause could not be evaluated safely; simplify it")
+    return "".join(pieces)
 
 
-def _prologue(sparql: str) -> str:
-    """The BASE and PREFIX declarations of the text, for the remote part of a query."""
-    tokens = list(_tokens(sparql))
-    lines = []
-    for i, token in enumerate(tokens):
-        keyword = token.text.upper() if token.kind == "word" else ""
-        if keyword == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2].kind == "iri":
-            lines.append(f"PREFIX {tokens[i + 1].text} {tokens[i + 2].text}\n")
-        elif keyword == "BASE" and i + 1 < len(tokens) and tokens[i + 1].kind == "iri":
-            lines.append(f"BASE {tokens[i + 1].text}\n")
-    return "".join(lines)
+def _insert_data(triples: list[ox.Triple], graph: str | None) -> str:
+    """An INSERT DATA that adds the triples to a graph written as in the LOAD (None: default)."""
+    body = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}" if graph else f"INSERT DATA {{\n{body}}}"
+
+
+class _Redirected(urllib.error.HTTPError):
+    """A 3xx answer: not followed, since the new address could be anywhere."""
+
+    def __init__(self, url: str, code: int, headers: Any, fp: Any, location: str) -> None:
+        super().__init__(url, code, f"redirects to {location}", headers, fp)
+        self.location = location
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect could lead anywhere, past the allowlist: treat it as an error."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        raise urllib.error.HTTPError(
-            req.full_url, code, f"redirects to {newurl}, which SERVICE does not follow", headers, fp
-        )
+        raise _Redirected(req.full_url, code, headers, fp, newurl)
 
 
 _OPENER = urllib.request.build_opener(_NoRedirects())
+
+
+def _call(
+    request: urllib.request.Request, what: str, deadline: float, settings: Settings,
+    error: type[QueryEvaluationError] = QueryEvaluationError,
+) -> tuple[str, bytes]:
+    """(media type, body) of a remote's answer; what names the call in messages ("SERVICE <…>").
+
+    :raises QueryEvaluationError: (or error) when the remote fails, redirects, or passes the deadline.
+    """
+    limit = f"{settings.service_timeout:g} s"
+    try:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        with _OPENER.open(request, timeout=remaining) as response:
+            return response.headers.get_content_type(), _read_until(response, deadline)
+    except _Redirected as exc:
+        raise error(
+            f"{what} answered {exc.code}: it redirects to <{exc.location}>, and redirects are not "
+            "followed (the new address could be outside the allowlist); name that URL instead, "
+            "if it is allowed"
+        ) from exc
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(2000).decode("utf-8", "replace").strip() if exc.fp else ""
+        raise error(f"{what} answered {exc.code} {exc.reason}: {detail[:500]}") from exc
+    except TimeoutError as exc:
+        raise error(
+            f"{what} did not answer within the time limit of {limit} (setting service_timeout)"
+        ) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise error(f"{what} cannot be reached: {reason}") from exc
 
 
 def fetch_solutions(
@@ -360,27 +269,7 @@ def fetch_solutions(
             "User-Agent": user_agent(),
         },
     )
-    limit = f"{settings.service_timeout:g} s"
-    try:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        with _OPENER.open(request, timeout=remaining) as response:
-            media_type = response.headers.get_content_type()
-            data = _read_until(response, deadline)
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(2000).decode("utf-8", "replace").strip() if exc.fp else ""
-        raise QueryEvaluationError(
-            f"SERVICE <{endpoint}> answered {exc.code} {exc.reason}: {detail[:500]}"
-        ) from exc
-    except TimeoutError as exc:
-        raise QueryEvaluationError(
-            f"SERVICE <{endpoint}> did not answer within the time limit of {limit} "
-            "(setting service_timeout)"
-        ) from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise QueryEvaluationError(f"SERVICE <{endpoint}> cannot be reached: {reason}") from exc
+    media_type, data = _call(request, f"SERVICE <{endpoint}>", deadline, settings)
     fmt = ox.QueryResultsFormat.from_media_type(media_type)
     if fmt is None:
         raise QueryEvaluationError(
@@ -395,6 +284,33 @@ def fetch_solutions(
     except (SyntaxError, ValueError) as exc:
         raise QueryEvaluationError(f"SERVICE <{endpoint}> answered malformed results: {exc}") from exc
     return names, rows
+
+
+def fetch_graph(url: str, deadline: float, settings: Settings) -> list[ox.Triple]:
+    """GET the RDF graph a LOAD names: its triples, blank nodes renamed apart from the update's.
+
+    :raises ServiceError: when the source fails, redirects, passes the deadline or answers
+        no RDF graph.
+    """
+    what = f"LOAD <{url}>"
+    request = urllib.request.Request(url, headers={"Accept": _RDF_ACCEPT, "User-Agent": user_agent()})
+    media_type, data = _call(request, what, deadline, settings, ServiceError)
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:  # text/plain, application/octet-stream…: the file name may still say
+        extension = PurePosixPath(urllib.parse.urlsplit(url).path).suffix.lstrip(".")
+        fmt = ox.RdfFormat.from_extension(extension) if extension else None
+    if fmt is None:
+        raise ServiceError(f"{what} answered {media_type}, which is no RDF format the server reads")
+    try:
+        quads = list(ox.parse(data, fmt, base_iri=url, rename_blank_nodes=True))
+    except (SyntaxError, ValueError) as exc:
+        raise ServiceError(f"{what} answered {fmt.name} that does not parse: {exc}") from exc
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        raise ServiceError(
+            f"{what} answered named graphs ({fmt.name}); LOAD reads one graph: load a dataset "
+            "through the Graph Store Protocol, one graph at a time"
+        )
+    return [q.triple for q in quads]
 
 
 def _read_until(response: object, deadline: float) -> bytes:
