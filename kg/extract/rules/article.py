@@ -9,6 +9,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon, Ref
+from kg.model.iris import slugify
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,8 @@ def evidence_span(doc: Doc, sent: Span, read: Any) -> tuple[int, int]:
 
 
 # --- the draft
+
+
+def fact_key(text: str) -> str:
+    """A slug of at most 80 characters for a fact or agreement key (never ending in a hyphen)."""
+    return slugify(text)[:80].rstrip("-")

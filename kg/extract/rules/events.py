@@ -13,9 +13,8 @@ from spacy.tokens import Doc, Span
 from kg.extract import ArticleText
 from kg.extract.dates import find_date
 from kg.extract.lexicon import Ref
-from kg.extract.rules.article import ArticleState, Mention, evidence_span
+from kg.extract.rules.article import ArticleState, Mention, evidence_span, fact_key
 from kg.extract.rules.words import DEFINITE, DETERMINERS, HEDGES, PASSIVE_AUX, PREPOSITIONS
-from kg.model.iris import slugify
 
 
 def read_events(doc: Doc, sent: Span, found: list[Mention], previous: list[Mention], state: ArticleState,
@@ -90,7 +89,9 @@ def read_events(doc: Doc, sent: Span, found: list[Mention], previous: list[Menti
                 host = state.lexicon.states_by_iso2.get(place.iso2)
                 if host is not None and host not in agents:  # a visit to Moscow is a visit to Russia
                     objects = [host] + [o for o in objects if o != host][:2]
-            roles = {"agent": agents, cls.object_role: objects}
+            roles = {"agent": agents}
+            if cls.object_role != "none":  # a resignation is nobody's target
+                roles[cls.object_role] = objects
         else:
             people = list(dict.fromkeys(_resolve(m, previous, found, state) for m in actors + [
                 m for m in found if m.how == "pronoun" and m.ref.kind == "person"]))
@@ -115,6 +116,12 @@ def read_events(doc: Doc, sent: Span, found: list[Mention], previous: list[Menti
 
 def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: list[Mention],
            state: ArticleState) -> list[Ref]:
+    """Who does what the trigger says; nobody when a pronoun or "the minister" finds no one."""
+    return [ref for ref in _agent_refs(doc, sent, trigger, found, previous, state) if ref.key]
+
+
+def _agent_refs(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: list[Mention],
+                state: ArticleState) -> list[Ref]:
     """Who does what the trigger says: by-phrase of a passive, the subject, the speaker of a quote."""
     if trigger - 1 >= sent.start and doc[trigger - 1].lower_ in PASSIVE_AUX:
         by = next((k for k in range(trigger + 1, min(trigger + 8, sent.end)) if doc[k].lower_ == "by"), None)
@@ -210,7 +217,7 @@ def _add_event(state: ArticleState, name: str, roles: dict[str, list[Ref]], plac
     others = [r for role, refs in roles.items() if role != "agent" for r in refs]
     if others:
         label += f" involving {_join(r.label for r in others[:2])}"
-    key = slugify(f"{name} {agents[0].label} {evidence[0]}")[:80]
+    key = fact_key(f"{name} {agents[0].label} {evidence[0]}")
     fact: dict[str, Any] = {"key": key, "type": name, "label": label}
     if date:
         fact["date"] = date
@@ -232,6 +239,7 @@ def _agreement(doc: Doc, sent: Span, trigger: int, actors: list[Mention], state:
     parties = list(dict.fromkeys(m.ref for m in actors if m.ref.kind in ("state", "organization")))
     if len(parties) < 2:
         parties = list(dict.fromkeys(state.polity_of.get(m.ref.key, m.ref) for m in actors))
+        parties = [p for p in parties if p.kind in ("state", "organization")]
     if len(parties) < 2:
         return
     nouns = [doc[k] for k in range(sent.start, sent.end) if doc[k].lower_ in AGREEMENT_NOUNS]
@@ -247,13 +255,14 @@ def _agreement(doc: Doc, sent: Span, trigger: int, actors: list[Mention], state:
             k -= 1
         kind = doc[k:noun.i + 1].text.lower().lstrip("-")
     label = f"{kind.capitalize()} between {_join(p.label for p in parties[:3])}"
-    slug = slugify(label)[:80]
+    slug = fact_key(label)
     if any(a["agreement"] == slug for a in state.agreements):
         return
-    fact: dict[str, Any] = {"kind": "agreement", "key": f"agreement-{slug}"[:80], "agreement": slug,
+    fact: dict[str, Any] = {"kind": "agreement", "key": fact_key(f"agreement-{slug}"), "agreement": slug,
                             "label": label, "parties": [p.key for p in parties[:4]]}
     if date:
-        fact["signed"] = date
+        if len(date) == 10:  # a signing is dated to the day, or not at all
+            fact["signed"] = date
     fact["evidence"] = [{"start": evidence[0], "end": evidence[1]}]
     fact["confidence"] = 0.5
     for p in parties:

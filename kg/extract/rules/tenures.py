@@ -8,7 +8,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon, Ref, Title
-from kg.extract.rules.article import ArticleState, Mention, evidence_span
+from kg.extract.rules.article import ArticleState, Mention, evidence_span, fact_key
 from kg.extract.rules.mentions import namelike
 from kg.model.iris import slugify
 
@@ -20,7 +20,7 @@ def read_tenures(doc: Doc, sent: Span, found: list[Mention], state: ArticleState
     by_start = {m.start: m for m in found}
     by_end = {m.end: m for m in found}
     for m in found:
-        if m.ref.kind != "person":
+        if m.ref.kind != "person" or not m.ref.key:  # "He, the minister": not a name
             continue
         title, polity, former = _title_before(doc, sent, m.start, by_end, lexicon)
         if title is None:
@@ -121,7 +121,7 @@ def _add_tenure(state: ArticleState, person: Ref, title: Title, polity: Ref, for
     if any(t["person"] == person.key and t["office"] == office.key for t in state.tenures):
         return
     state.tenures.append({
-        "kind": "tenure", "key": slugify(f"{person.label} {label}")[:80], "person": person.key,
+        "kind": "tenure", "key": fact_key(f"{person.label} {label}"), "person": person.key,
         "office": office.key, **({"former": True} if former else {}),
         "confidence": 0.8, "evidence": [{"start": evidence[0], "end": evidence[1]}],
     })
