@@ -442,17 +442,26 @@ def description_triples(desc: Description, document: str | None = None) -> list[
 
 
 def description_quads(store: Store, desc: Description, document: str | None = None) -> list[ox.Quad]:
-    """description_triples with each statement in the graphs that hold it (for TriG, N-Quads).
+    """The description as a dataset (for TriG, N-Quads): description_triples in the default graph,
+    and each statement again in the named graphs that hold it, with what the store says of them.
 
-    The named graphs are where the provenance is: a client can ask the meta graph which
-    article each one comes from. The statements about the document are in the default graph.
+    The named graphs are where the provenance is (which article, which wire service); the
+    default graph keeps the document the same as the Turtle one for clients that read only it
+    (Comunica prefers N-Quads and queries the default graph).
     """
     quads: dict[ox.Quad, None] = {}
+    for t in description_triples(desc, document):
+        quads[ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())] = None
+    graphs: set[str] = set()
 
-    def add(subject: ox.NamedNode | ox.BlankNode, s: Statement, obj: object) -> None:
+    def add(
+        subject: ox.NamedNode | ox.BlankNode, s: Statement,
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal,
+    ) -> None:
         for graph in s.graphs:
-            name = ox.DefaultGraph() if graph == DEFAULT_GRAPH else ox.NamedNode(graph)
-            quads[ox.Quad(subject, ox.NamedNode(s.predicate), obj, name)] = None
+            if graph != DEFAULT_GRAPH:
+                graphs.add(graph)
+                quads[ox.Quad(subject, ox.NamedNode(s.predicate), obj, ox.NamedNode(graph))] = None
 
     subject = ox.NamedNode(desc.iri)
     for s in desc.outgoing:
@@ -466,11 +475,12 @@ def description_quads(store: Store, desc: Description, document: str | None = No
     for iri, literal in desc.label_literals.items():
         if iri != desc.iri:
             for q in store.quads(subject=iri, predicate=RDFS_LABEL, obj=literal):
-                quads[ox.Quad(q.subject, q.predicate, q.object, q.graph_name)] = None
-    about_document = description_triples(Description(desc.iri, incoming_truncated=desc.incoming_truncated),
-                                         document)
-    for t in about_document:
-        quads[ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())] = None
+                if isinstance(q.graph_name, ox.NamedNode):
+                    quads[q] = None
+    for graph in sorted(graphs):  # where each graph comes from: its article, its time of writing
+        for q in store.quads(subject=graph):
+            if isinstance(q.graph_name, ox.NamedNode):
+                quads[q] = None
     return list(quads)
 
 

@@ -353,7 +353,7 @@ def search() -> Response | str:
 
 @blueprint.route("/.well-known/void")
 def void() -> Response:
-    """The VoID description of the dataset (Turtle by default, HTML for a browser)."""
+    """The VoID description of the dataset: RDF for a client that names an RDF type, else HTML."""
     chosen = negotiate_document()
     document = request.host_url + ".well-known/void"
     triples = void_triples(state().store, iris(), document=document, endpoint=request.host_url + "sparql",

@@ -25,7 +25,7 @@ def decode_article(data: bytes, name: str, max_bytes: int, size: int | None = No
         how_large = f"{size:,} bytes" if size else "the text"
         raise ExtractionError(
             f"{name}: {how_large} is more than the {max_bytes:,} bytes an article may have; "
-            "split it, or raise NEWSGRAPH_MAX_ARTICLE_BYTES"
+            "split it, or raise --max-article-bytes (NEWSGRAPH_MAX_ARTICLE_BYTES)"
         )
     nul = data.find(b"\x00")
     if nul >= 0:
