@@ -72,6 +72,15 @@ def test_tenures_from_titles_before_and_after_the_name(gazetteer) -> None:
     assert ("person/vladimir-putin", "office/president-of-russia", False) in tenures
 
 
+def test_a_title_may_stand_before_the_name_with_a_comma_and_ministries_are_named_in_full(gazetteer) -> None:
+    facts = _facts("Brazil's new president, Ana Souza, arrived. India's finance minister Ravi Kumar "
+                   "waited, and Mira Das, an IMF director, spoke.", gazetteer)
+    tenures = {(f["person"], f["office"]) for f in facts if f.get("kind") == "tenure"}
+    assert ("person/ana-souza", "office/president-of-brazil") in tenures
+    assert ("person/ravi-kumar", "office/minister-of-finance-of-india") in tenures
+    assert any(person == "person/mira-das" and "director" in office for person, office in tenures)
+
+
 def test_relative_dates_need_the_publication_date(gazetteer) -> None:
     text = "Jack Straw met Mohammad Khatami on Monday."
     (undated,) = _events(_facts(text, gazetteer), "Meeting")

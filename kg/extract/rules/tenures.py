@@ -41,11 +41,13 @@ def read_tenures(doc: Doc, sent: Span, found: list[Mention], state: ArticleState
 def _title_before(doc: Doc, sent: Span, start: int, by_end: dict[int, Mention],
                   lexicon: Lexicon) -> tuple[Title | None, Ref | None, bool]:
     """"Russian President Vladimir Putin", "Iran's President Khatami", "former leader X"."""
+    # "Russia's U.N. Ambassador, Vassily Nebenzia": a comma may stand between title and name
+    end = start - 1 if start - 1 > sent.start and doc[start - 1].text == "," else start
     for length in (4, 3, 2, 1):
-        j = start - length
+        j = end - length
         if j < sent.start:
             continue
-        words = doc[j:start].text.lower()
+        words = doc[j:end].text.lower()
         title = lexicon.titles.get(words)
         if title is None:
             continue
@@ -79,7 +81,7 @@ def _title_after(doc: Doc, sent: Span, end: int, by_start: dict[int, Mention],
     if i >= sent.end or doc[i].text != ",":
         return None, None, False
     i += 1
-    if i < sent.end and doc[i].lower_ in ("the", "a"):
+    if i < sent.end and doc[i].lower_ in ("the", "a", "an"):
         i += 1
     former = i < sent.end and doc[i].lower_ == "former"
     if former:
