@@ -102,6 +102,7 @@ def main() -> None:
     parser.add_argument("--per-article", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    from kg.config import Settings
     from kg.extract import ArticleText, extract
     from kg.ingest.gazetteer import Gazetteer
     from kg.model.iris import slugify
@@ -110,11 +111,13 @@ def main() -> None:
     ids = [a["id"] for a in gold["articles"]]
     found = texts(set(ids))
     gazetteer = Gazetteer.bundled()
-    extract(ArticleText("Warm-up.", "warm-up"), gazetteer, engine=args.engine)  # load spaCy once
+    settings = Settings.from_env()  # the LLM engine's endpoint: NEWSGRAPH_LLM_URL and the others
+    extract(ArticleText("Warm-up.", "warm-up"), gazetteer, engine=args.engine, settings=settings)
     started = time.perf_counter()
     predictions = []
     for article_id in ids:
-        draft = extract(ArticleText(found[article_id], slugify(article_id)), gazetteer, engine=args.engine)
+        article = ArticleText(found[article_id], slugify(article_id))
+        draft = extract(article, gazetteer, engine=args.engine, settings=settings)
         predictions.append(as_prediction(article_id, draft.facts))
     elapsed = time.perf_counter() - started
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
