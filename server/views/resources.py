@@ -33,6 +33,7 @@ from kg.model.formats import Format
 from kg.model.iris import ACTIVITY_KINDS, KINDS, Iris, is_absolute_iri
 from kg.model.vocab import NG, NG_IRI, ONTOLOGY_IRI, PREFIXES, SCHEMA, XSD, sparql_prefixes
 from kg.publish import describe as kd
+from kg.publish.evidence import article_evidence, extraction_of
 from kg.publish.search import SearchCache
 from kg.publish.stats import dataset_stats
 from kg.publish.void import DUMP_NAME, DumpCache, void_triples
@@ -234,6 +235,12 @@ def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, s
     grouped_in = _group(desc.incoming, hidden=set())
     same_as = [v.value for v in desc.values(kd.OWL_SAME_AS) if isinstance(v, ox.NamedNode)]
     facts = kd.article_facts(store, ids, desc.iri) if kind == "article" else None
+    if facts is not None:
+        article_graphs = [ids.article_graph(desc.iri.rsplit("/", 1)[-1])]
+        evidence = article_evidence(store, desc.iri, article_graphs[0], [iri for iri, _, _ in facts.subjects])
+    else:
+        article_graphs = [s.graph for s in desc.sources.values() if s.kind == "article"]
+        evidence = {}
     return render_template(
         "entity.html",
         desc=desc,
@@ -248,6 +255,10 @@ def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, s
         incoming=grouped_in,
         timeline=kd.timeline(store, ids, desc.iri),
         facts=facts,
+        evidence=evidence,
+        # Evidence spans are shown as their sentences when the text is stored: offsets stay in the RDF.
+        parts={} if any(evidence.values()) else desc.fragments,
+        extraction=extraction_of(store, article_graphs),
         documents=documents,
         picture=neighbourhood_svg(desc, ids, page_url),
         term=lambda t: term_html(t, desc),
