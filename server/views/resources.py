@@ -36,6 +36,7 @@ from kg.publish import describe as kd
 from kg.publish.evidence import article_evidence, extraction_of
 from kg.publish.search import SearchCache
 from kg.publish.stats import dataset_stats
+from kg.publish.summary import summary
 from kg.publish.void import DUMP_NAME, DumpCache, void_triples
 from server.http import negotiation
 from server.http.protocol import NotFound
@@ -246,7 +247,7 @@ def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, s
         desc=desc,
         kind=kind,
         title=desc.label(desc.iri),
-        summary=_capitalise(kd.summary(store, desc)),
+        summary=_capitalise(summary(store, desc)),
         types=desc.types,
         asserted=set(desc.asserted_types),
         aliases=[v.value for v in desc.values(kd.SKOS_ALT)],

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract import ArticleText
 from kg.extract.dates import find_date
-from kg.extract.lexicon import Ref
+from kg.extract.lexicon import Ref, TriggerClass
 from kg.extract.rules.article import ArticleState, Mention, evidence_span, fact_key
 from kg.extract.rules.words import DEFINITE, DETERMINERS, HEDGES, PASSIVE_AUX, PREPOSITIONS
 
@@ -20,28 +20,10 @@ from kg.extract.rules.words import DEFINITE, DETERMINERS, HEDGES, PASSIVE_AUX, P
 def read_events(doc: Doc, sent: Span, found: list[Mention], previous: list[Mention], state: ArticleState,
                 read: Any, article: ArticleText, last_speaker: frozenset[str]) -> frozenset[str]:
     """The events of one sentence, added to state; returns who spoke in it (for the next one)."""
-    lexicon = state.lexicon
-    classes = {c.name: c for c in lexicon.triggers}
-    hits: dict[str, int] = {}
-    for match_id, start, e in state.trigger_hits:
-        if not (sent.start <= start and e <= sent.end):
-            continue
-        name = doc.vocab.strings[match_id]
-        if any(start == other for other in hits.values()):
-            continue
-        hits.setdefault(name, start)
+    classes = {c.name: c for c in state.lexicon.triggers}
+    hits = _sentence_hits(doc, sent, state)
     if not hits:
         return frozenset()
-    # A specific class fired by the same words as Statement ("called for a ceasefire") wins.
-    if "Statement" in hits and any(
-        hits[n] <= hits["Statement"] + 1 and n != "Statement" and n in
-        ("CeasefireCall", "MediationOffer", "Condemnation", "Threat", "Accusation", "Assurance", "Letter",
-         "Demand")
-        for n in hits
-    ):
-        del hits["Statement"]
-    if "SanctionsLifting" in hits:
-        hits.pop("Sanction", None)  # "lifted sanctions" is no new sanction
     evidence = evidence_span(doc, sent, read)
     date = find_date(sent.text, article.published)
     place = next((m.ref for m in found if m.ref.kind == "place"), None)
@@ -53,15 +35,8 @@ def read_events(doc: Doc, sent: Span, found: list[Mention], previous: list[Menti
     directed: list[tuple[int, list[Ref]]] = []
     for name, trigger in sorted(hits.items(), key=lambda kv: kv[1]):
         cls = classes[name]
-        if _hedged(doc, sent, trigger):
+        if _not_an_event(doc, sent, trigger, cls, state):
             continue
-        before = doc[trigger - 1] if trigger > sent.start else None
-        noun_use = before is not None and (before.lower_ in DETERMINERS or before.like_num)
-        if cls.directed and noun_use:
-            continue  # "the 2003 invasion", "a visit": who did it is not this sentence's subject
-        if trigger > sent.start and doc[trigger - 1].lower_ in DEFINITE \
-                and any(e["type"] == name for e in state.events):
-            continue  # "the talks", "this deal": an event the text has reported already
         if cls.directed:
             agents = _agent(doc, sent, trigger, found, previous, state)
             # "X condemned Y and offered mediation": a second verb of one subject has its
@@ -93,25 +68,59 @@ def read_events(doc: Doc, sent: Span, found: list[Mention], previous: list[Menti
             if cls.object_role != "none":  # a resignation is nobody's target
                 roles[cls.object_role] = objects
         else:
-            people = list(dict.fromkeys(_resolve(m, previous, found, state) for m in actors + [
-                m for m in found if m.how == "pronoun" and m.ref.kind == "person"]))
-            people = _with_polities([r for r in people if r.key], state)
-            if name == "Election":
-                states = sorted((m for m in actors if m.ref.kind == "state"),
-                                key=lambda m: abs(m.start - trigger))
-                polities = [m.ref for m in states] or [
-                    state.polity_of[r.key] for r in people if r.key in state.polity_of]
-                if not polities:
-                    continue
-                roles = {"agent": polities[:1], "participant": [r for r in people if r.kind == "person"][:3]}
-            else:
-                if not people:
-                    continue
-                roles = {"agent": people[:1], "participant": people[1:5]}
+            shared = _shared_roles(name, trigger, found, actors, previous, state)
+            if shared is None:
+                continue
+            roles = shared
         _add_event(state, name, roles, place, date, evidence, confidence=0.6)
         if name == "AgreementSigning":
             _agreement(doc, sent, trigger, actors, state, date, evidence)
     return speakers
+
+
+def _sentence_hits(doc: Doc, sent: Span, state: ArticleState) -> dict[str, int]:
+    """The event classes a sentence's trigger words fire, each at its first trigger."""
+    hits: dict[str, int] = {}
+    for match_id, start, end in state.trigger_hits:
+        if sent.start <= start and end <= sent.end and start not in hits.values():
+            hits.setdefault(doc.vocab.strings[match_id], start)
+    # A specific class fired by the same words as Statement ("called for a ceasefire") wins.
+    said = hits.get("Statement")
+    if said is not None and any(n in SPECIFIC_STATEMENTS and hits[n] <= said + 1 for n in hits):
+        del hits["Statement"]
+    if "SanctionsLifting" in hits:
+        hits.pop("Sanction", None)  # "lifted sanctions" is no new sanction
+    return hits
+
+
+def _not_an_event(doc: Doc, sent: Span, trigger: int, cls: TriggerClass, state: ArticleState) -> bool:
+    """A trigger that reports no new event: a plan, a noun without its agent, one told already."""
+    if _hedged(doc, sent, trigger):
+        return True
+    before = doc[trigger - 1] if trigger > sent.start else None
+    if cls.directed and before is not None and (before.lower_ in DETERMINERS or before.like_num):
+        return True  # "the 2003 invasion", "a visit": who did it is not this sentence's subject
+    # "the talks", "this deal": an event the text has reported already
+    told = any(e["type"] == cls.name for e in state.events)
+    return before is not None and before.lower_ in DEFINITE and told
+
+
+def _shared_roles(name: str, trigger: int, found: list[Mention], actors: list[Mention],
+                  previous: list[Mention], state: ArticleState) -> dict[str, list[Ref]] | None:
+    """Roles of a meeting, talks, a signing or an election: everyone the sentence names takes part."""
+    people = list(dict.fromkeys(_resolve(m, previous, found, state) for m in actors + [
+        m for m in found if m.how == "pronoun" and m.ref.kind == "person"]))
+    people = _with_polities([r for r in people if r.key], state)
+    if name == "Election":  # the polity that votes is the nearest state; candidates take part
+        states = sorted((m for m in actors if m.ref.kind == "state"), key=lambda m: abs(m.start - trigger))
+        polities = [m.ref for m in states] or [
+            state.polity_of[r.key] for r in people if r.key in state.polity_of]
+        if not polities:
+            return None
+        return {"agent": polities[:1], "participant": [r for r in people if r.kind == "person"][:3]}
+    if not people:
+        return None
+    return {"agent": people[:1], "participant": people[1:5]}
 
 
 def _agent(doc: Doc, sent: Span, trigger: int, found: list[Mention], previous: list[Mention],
@@ -231,6 +240,8 @@ def _add_event(state: ArticleState, name: str, roles: dict[str, list[Ref]], plac
     state.events.append(fact)
 
 
+SPECIFIC_STATEMENTS = {"CeasefireCall", "MediationOffer", "Condemnation", "Threat", "Accusation", "Assurance",
+                       "Letter", "Demand"}
 AGREEMENT_NOUNS = ("deal", "agreement", "accord", "pact", "treaty", "memorandum", "contract", "partnership")
 
 
