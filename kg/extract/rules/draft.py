@@ -16,9 +16,9 @@ def draft_of(article: ArticleText, state: ArticleState, engine_version: str) -> 
     facts = state.tenures + state.events + state.agreements
     named = {article_key for fact in facts for article_key in _refs_of(fact)}
     for ref in state.refs.values():
-        # Entities no fact names are listed when the text names them again: a passing
-        # mention ("firms from France") is background, not an actor.
-        if ref.kind in ("state", "person", "organization") and state.mention_counts[ref.key] >= MIN_MENTIONS:
+        # States and people are listed as the text names them; an organisation only when a
+        # fact names it (one "that acts in a fact", as the annotation rules have it).
+        if ref.kind in ("state", "person") and state.mention_counts[ref.key] >= MIN_MENTIONS:
             named.add(ref.key)
     entities = []
     for key in sorted(named):
