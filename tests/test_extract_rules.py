@@ -119,3 +119,12 @@ def test_the_seed_article_gives_its_main_facts(gazetteer) -> None:
     meetings = _events(facts, "Meeting")
     assert any("person/abbas-araghchi" in f["agent"] + f.get("participant", []) for f in meetings)
 
+
+
+def test_a_draft_declares_every_entity_its_facts_and_offices_name(gazetteer) -> None:
+    draft = extract(ArticleText("Shares rose as Petrobras chairman Jose Lima said Petrobras would grow.", "t"), gazetteer).facts
+    declared = {e["key"] for e in draft["entities"]}
+    named = {f[role] for f in draft["facts"] for role in ("person", "office") if role in f}
+    named |= {e["office_of"] for e in draft["entities"] if e.get("office_of")}
+    assert named and named <= declared
+    assert "organization/petrobras" in declared

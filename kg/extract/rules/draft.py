@@ -20,6 +20,8 @@ def draft_of(article: ArticleText, state: ArticleState, engine_version: str) -> 
         # fact names it (one "that acts in a fact", as the annotation rules have it).
         if ref.kind in ("state", "person") and state.mention_counts[ref.key] >= MIN_MENTIONS:
             named.add(ref.key)
+    # An office names its state or organisation: the draft declares that one too.
+    named |= {state.refs[k].office_of for k in list(named) if k in state.refs and state.refs[k].office_of}
     entities = []
     for key in sorted(named):
         ref = state.refs.get(key)

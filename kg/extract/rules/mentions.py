@@ -54,6 +54,10 @@ def read_mentions(doc: Doc, sent: Span, spans: list[tuple[int, int]], taken: lis
         ref = lexicon.names[text]
         if ref.kind == "office":
             continue  # "Israeli Prime Minister" is a title: the tenure rules read it with its polity
+        previous = doc[start - 1] if start > sent.start else None
+        if ref.kind == "state" and previous is not None and (
+                namelike(previous) or previous.text.rstrip(".") in lexicon.honorifics):
+            continue  # "Jose Lima", "Mr Jordan": a person's name, not the state or its capital
         before = doc[start - 1].lower_ if start > sent.start else ""
         if text in lexicon.metonyms and before in PLACE_PREPOSITIONS | {"to", "from"}:
             place = Ref(f"place/{slugify(text)}", "place", text.removeprefix("the "), iso2=ref.iso2)
