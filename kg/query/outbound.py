@@ -291,17 +291,22 @@ def _same(a: str | None, b: str | None) -> bool:
     return (normalise_url(a) or a) == (normalise_url(b) or b)
 
 
-@functools.lru_cache(maxsize=256)
 def read_outbound(sparql: str, *, update: bool, base_iri: str | None = None) -> Outbound:
     """The SERVICE and LOAD clauses of a query (update False) or an update, read twice.
 
-    Costs nothing for text without the word "service" (or, in an update, "load").
+    Costs nothing for text without the word "service" (or, in an update, "load"), and keeps
+    nothing for it either: only texts that call out are parsed, and their readings cached.
     :raises ServiceNotAllowedError: when the two readings differ, or a SERVICE is nested in another.
     :raises QuerySyntaxError: when the checking parser cannot read the text.
     """
     lowered = sparql.lower()
     if "service" not in lowered and not (update and "load" in lowered):
         return Outbound(sparql)
+    return _read_calling_out(sparql, update=update, base_iri=base_iri)
+
+
+@functools.lru_cache(maxsize=256)
+def _read_calling_out(sparql: str, *, update: bool, base_iri: str | None) -> Outbound:
     text = _expand_escapes(sparql) if _ESCAPE.search(sparql) else sparql
     if _ESCAPE.search(text):
         raise ServiceNotAllowedError(
