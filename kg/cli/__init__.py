@@ -331,6 +331,15 @@ def import_group() -> None:
     """Import event feeds (GDELT) and news corpora into the graph."""
 
 
+def _report(errors: list[str], line: str) -> None:
+    """An import's rejected rows or lines on stderr, its summary on stdout; exit 1 if any was rejected."""
+    for error in errors:
+        click.echo(error, err=True)
+    click.echo(line)
+    if errors:
+        sys.exit(1)
+
+
 @import_group.command("gdelt")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -348,12 +357,7 @@ def import_gdelt(ctx: _Context, files: tuple[Path, ...], **options: Any) -> None
     started = time.perf_counter()
     with click.progressbar(length=count_lines(files), label="importing", file=sys.stderr) as bar:
         summary = importer.import_files(files, on_rows=bar.update)
-    errors, line = report_lines(summary, time.perf_counter() - started)
-    for error in errors:
-        click.echo(error, err=True)
-    click.echo(line)
-    if summary.errors:
-        sys.exit(1)
+    _report(*report_lines(summary, time.perf_counter() - started))
 
 
 @import_group.command("news")
@@ -393,12 +397,7 @@ def import_news(
     started = time.perf_counter()
     with click.progressbar(length=count_lines(file), label="importing", file=sys.stderr) as bar:
         summary = importer.import_file(file, fields, on_lines=bar.update)
-    errors, line = report_lines(summary, time.perf_counter() - started)
-    for error in errors:
-        click.echo(error, err=True)
-    click.echo(line)
-    if summary.errors:
-        sys.exit(1)
+    _report(*report_lines(summary, time.perf_counter() - started))
 
 
 @main.command()
