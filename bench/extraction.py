@@ -104,7 +104,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from kg.config import Settings
     from kg.extract import ArticleText, extract
-    from kg.ingest.gazetteer import Gazetteer
+    from kg.model.gazetteer import Gazetteer
     from kg.model.iris import slugify
 
     gold = json.loads(args.gold.read_text(encoding="utf-8"))

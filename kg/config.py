@@ -6,6 +6,7 @@ environment variable ``NEWSGRAPH_BASE_IRI``. Defaults live here and nowhere else
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 from kg.errors import ConfigError
 
 ENV_PREFIX = "NEWSGRAPH_"
+PROJECT_URL = "https://w3id.org/newsgraph/"
 
 
 def default_store_path() -> str:
@@ -134,6 +136,15 @@ class Settings:
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def user_agent() -> str:
+    """The User-Agent of every remote call: the project, its version and its URL."""
+    try:
+        version = importlib.metadata.version("newsgraph")
+    except importlib.metadata.PackageNotFoundError:
+        version = "dev"
+    return f"Newsgraph/{version} (+{PROJECT_URL})"
 
 
 def env_name(field_name: str) -> str:

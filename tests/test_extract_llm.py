@@ -19,8 +19,8 @@ from kg.extract import ArticleText, extract
 from kg.extract.llm import endpoint_url
 from kg.extract.verify import TextIndex, verify_facts
 from kg.ingest.facts_quads import article_quads
-from kg.ingest.gazetteer import Entity, Gazetteer
 from kg.model.facts import ArticleFacts
+from kg.model.gazetteer import Entity, Gazetteer
 from kg.model.iris import Iris
 from kg.model.vocab import NG
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from kg.extract import ArticleText, extract
-from kg.ingest.gazetteer import Gazetteer
 from kg.model.facts import ArticleFacts
+from kg.model.gazetteer import Gazetteer
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article-001.txt"
 

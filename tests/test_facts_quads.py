@@ -9,8 +9,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import FactsError
 from kg.ingest.facts_quads import ArticleQuads, article_quads
-from kg.ingest.gazetteer import Gazetteer
 from kg.ingest.sources.facts_yaml import parse_facts
+from kg.model.gazetteer import Gazetteer
 from kg.model.iris import Iris
 from kg.model.vocab import NG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD, as_node
 

@@ -10,7 +10,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Store
 
 from kg.errors import ResolutionError
-from kg.ingest.gazetteer import Entity, Gazetteer, normalize, read_states
+from kg.model.gazetteer import Entity, Gazetteer, normalize, read_states
 from kg.model.iris import Iris
 from kg.model.vocab import NG, sparql_prefixes
 

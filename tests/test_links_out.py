@@ -7,7 +7,7 @@ from collections import Counter
 
 from conftest import SHARED
 
-from kg.ingest.gazetteer import Gazetteer
+from kg.model.gazetteer import Gazetteer
 from kg.model.iris import Iris
 from kg.store import Store
 

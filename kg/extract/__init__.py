@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.ingest.gazetteer import Entity, Gazetteer
+from kg.model.gazetteer import Entity, Gazetteer
 
 __all__ = ["ENGINES", "ArticleText", "Draft", "extract"]
 

@@ -19,9 +19,9 @@ from kg.errors import ResolutionError
 from kg.extract import ArticleText
 from kg.extract.lexicon import CLASS_OF_KIND
 from kg.extract.verify import REF_FIELDS, TextIndex, verify_facts
-from kg.ingest.gazetteer import Entity, Gazetteer, normalize
 from kg.model.dates import parse_date
 from kg.model.facts import EntityDecl, Fact
+from kg.model.gazetteer import Entity, Gazetteer, normalize
 from kg.model.iris import slugify
 from kg.model.ontology import superclasses
 from kg.model.vocab import NG, NG_IRI

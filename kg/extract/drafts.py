@@ -17,7 +17,7 @@ import yaml
 
 from kg.errors import ResolutionError
 from kg.extract import ArticleText, Draft
-from kg.ingest.gazetteer import Entity, normalize
+from kg.model.gazetteer import Entity, normalize
 from kg.model.iris import slugify
 
 FORMATS = ("yaml", "json")

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from kg.ingest.gazetteer import Entity, Gazetteer
+from kg.model.gazetteer import Entity, Gazetteer
 from kg.model.iris import slugify
 
 # The kinds a draft names, and the ontology class a new entity of that kind gets.

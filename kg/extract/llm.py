@@ -23,8 +23,8 @@ from kg.errors import ExtractionError
 from kg.extract import ArticleText, Draft
 from kg.extract.answer import answer_schema, draft_from_answer, event_classes
 from kg.extract.text import read_text
-from kg.ingest.gazetteer import Entity, Gazetteer
 from kg.model import formats
+from kg.model.gazetteer import Entity, Gazetteer
 from kg.model.ontology import ontology_graph
 from kg.model.vocab import NG_IRI
 

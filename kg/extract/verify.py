@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.errors import ResolutionError
 from kg.extract.text import read_text
-from kg.ingest.gazetteer import Entity, Gazetteer, normalize
+from kg.model.gazetteer import Entity, Gazetteer, normalize
 
 __all__ = ["REF_FIELDS", "TextIndex", "verify_facts"]
 

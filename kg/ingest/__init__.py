@@ -1,1 +1,1 @@
-"""Getting data in: readers per input kind, reference data, facts and GDELT rows to quads, the writer."""
+"""Getting data in: readers per input kind, CAMEO, facts and GDELT rows to quads, the writer, text to facts."""

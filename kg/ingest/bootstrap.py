@@ -6,8 +6,8 @@ from importlib.resources import as_file, files
 
 from kg.config import Settings
 from kg.ingest.facts_quads import inferred_type_quads
-from kg.ingest.gazetteer import Gazetteer
 from kg.ingest.writer import Ingestor, IngestSummary, drop_unfinished_writes
+from kg.model.gazetteer import Gazetteer
 from kg.model.iris import Iris
 from kg.model.ontology import ontology_quads
 from kg.store import Store

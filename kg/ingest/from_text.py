@@ -18,11 +18,11 @@ from kg.errors import ExtractionError, FactsError
 from kg.extract import ArticleText, Draft, extract
 from kg.extract.drafts import SUFFIXES, complete_draft, dump_draft, header
 from kg.ingest.facts_quads import ArticleQuads
-from kg.ingest.gazetteer import Gazetteer
 from kg.ingest.known import KnownEntities
 from kg.ingest.sources.facts_yaml import facts_from_mapping
 from kg.ingest.sources.news_text import STDIN, article_id_for, read_article
 from kg.ingest.writer import EncodedArticle, Ingestor, IngestSummary
+from kg.model.gazetteer import Gazetteer
 from kg.model.iris import Iris
 from kg.store import Store
 

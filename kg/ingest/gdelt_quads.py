@@ -30,7 +30,6 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from kg.ingest.cameo import MAPPING_VERSION, classify
 from kg.ingest.facts_quads import inferred_type_quads, provenance_quads
-from kg.ingest.gazetteer import Gazetteer
 from kg.ingest.sources.gdelt import (
     Actor,
     GdeltEvent,
@@ -42,6 +41,7 @@ from kg.ingest.sources.gdelt import (
     read_fields,
 )
 from kg.ingest.writer import NQUADS, bulk_write, drop_unfinished_writes
+from kg.model.gazetteer import Gazetteer
 from kg.model.iris import Iris, slugify
 from kg.model.vocab import NG, PROV, RDF, RDFS, SCHEMA, as_node, typed
 from kg.store import Store

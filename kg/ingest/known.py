@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.errors import ResolutionError
-from kg.ingest.gazetteer import Entity, Gazetteer, normalize
+from kg.model.gazetteer import Entity, Gazetteer, normalize
 from kg.model.iris import Iris
 from kg.model.ontology import superclasses
 from kg.model.vocab import NG, RDF, RDFS, SKOS

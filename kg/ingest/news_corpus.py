@@ -22,10 +22,10 @@ from kg.errors import ExtractionError, FactsError
 from kg.extract import ArticleText
 from kg.ingest.facts_quads import text_sha256
 from kg.ingest.from_text import TextReader
-from kg.ingest.gazetteer import Gazetteer
 from kg.ingest.known import KnownEntities
 from kg.ingest.sources.news_jsonl import CorpusFields, LineError, NewsRecord, read_corpus
 from kg.ingest.writer import BATCH_ARTICLES, EncodedArticle, Ingestor, drop_unfinished_writes
+from kg.model.gazetteer import Gazetteer
 from kg.model.iris import Iris, article_slug
 from kg.model.vocab import NG, SCHEMA
 from kg.store import Store

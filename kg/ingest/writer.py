@@ -18,12 +18,12 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from kg.errors import ExtractionError, FactsError, ResolutionError
 from kg.ingest.facts_quads import ArticleQuads, article_quads
-from kg.ingest.gazetteer import Entity, Gazetteer
 from kg.ingest.known import KnownEntities
 from kg.ingest.sources.facts_yaml import parse_facts, read_facts_file
 from kg.ingest.sources.news_text import read_article
 from kg.model.facts import ArticleFacts
 from kg.model.formats import N_QUADS
+from kg.model.gazetteer import Entity, Gazetteer
 from kg.model.iris import Iris
 from kg.model.vocab import NG, XSD
 from kg.store import Store

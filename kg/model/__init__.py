@@ -1,1 +1,2 @@
-"""The vocabulary and the shapes of things: terms, IRIs, formats, facts, dates, SPARQL text, the ontology."""
+"""The shapes of things every stage shares: terms, IRIs, formats, facts, dates, SPARQL text,
+the ontology, and the gazetteer of reference entities (read by ingestion, extraction and pages)."""

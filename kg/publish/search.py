@@ -10,7 +10,7 @@ import bisect
 import threading
 from dataclasses import dataclass
 
-from kg.ingest.gazetteer import normalize
+from kg.model.gazetteer import normalize
 from kg.model.iris import Iris
 from kg.model.vocab import RDFS, SKOS
 from kg.store import Store

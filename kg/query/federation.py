@@ -17,7 +17,6 @@ a LOAD an INSERT DATA of the source's triples. pyoxigraph never makes an HTTP ca
 
 from __future__ import annotations
 
-import importlib.metadata
 import io
 import time
 import urllib.error
@@ -30,7 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.config import Settings
+from kg.config import Settings, user_agent
 from kg.errors import QueryEvaluationError, ServiceError, ServiceNotAllowedError
 from kg.model import formats
 from kg.query.outbound import (
@@ -49,7 +48,6 @@ __all__ = [
     "fetch_graph", "fetch_solutions", "is_allowed", "service_clauses", "user_agent",
 ]
 
-PROJECT_URL = "https://w3id.org/newsgraph/"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _READ_BYTES = 64 * 1024
 _HOW_TO_ALLOW = (
@@ -63,15 +61,6 @@ _RDF_ACCEPT = ", ".join(
         ("1", "0.9", "0.8", "0.7"), strict=False,
     )
 ) + ", */*;q=0.1"
-
-
-def user_agent() -> str:
-    """The User-Agent of every remote call: the project, its version and its URL."""
-    try:
-        version = importlib.metadata.version("newsgraph")
-    except importlib.metadata.PackageNotFoundError:
-        version = "dev"
-    return f"Newsgraph/{version} (+{PROJECT_URL})"
 
 
 # --- the allowlist, checked before anything runs

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from kg.config import user_agent
 from kg.errors import (
     QueryEvaluationError,
     QuerySyntaxError,
@@ -114,7 +115,6 @@ class RemoteStore(StoreBase):
     def _post(
         self, url: str, fields: list[tuple[str, str]], accept: str, timeout: float
     ) -> tuple[str, bytes]:
-        from kg.query.federation import user_agent  # federation imports the store's neighbours
 
         request = urllib.request.Request(
             url,

@@ -26,7 +26,7 @@ from kg.extract.rules.events import read_events
 from kg.extract.rules.mentions import dominant_state, person_words_of, place_names_of, read_mentions
 from kg.extract.rules.tenures import read_tenures
 from kg.extract.text import read_text
-from kg.ingest.gazetteer import Entity, Gazetteer
+from kg.model.gazetteer import Entity, Gazetteer
 
 ENGINE_VERSION = "rules-1"
 
