@@ -1,1 +1,1 @@
-"""Getting data in: readers per input kind, CAMEO, facts and GDELT rows to quads, the writer, text to facts."""
+"""Getting data in: readers per input kind, CAMEO, facts and GDELT rows to quads, the writer."""
