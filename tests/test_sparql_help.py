@@ -63,3 +63,8 @@ def test_syntax_errors_over_http_say_how_to_fix_them(client, query, expected) ->
     assert body.startswith("line 1, column ")
     assert expected in body
     assert "expected" in body.splitlines()[0]
+
+
+def test_the_service_description_names_the_predeclared_prefixes(client) -> None:
+    turtle = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "without declaring them" in turtle and "wdt:" in turtle

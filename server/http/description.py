@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rdflib import BNode, Dataset, Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS
 
 from kg.config import Settings
 from kg.model import formats
 from kg.model.formats import Format
 from kg.model.vocab import SD as SD_TERMS
+from kg.query.syntax_help import KNOWN_PREFIXES
 
 SD = Namespace(SD_TERMS.iri)  # the same vocabulary as rdflib terms, for rdflib's serialisers
 
@@ -39,6 +40,10 @@ def description(endpoint: str, settings: Settings) -> Graph:
     for fmt in formats.FORMATS:
         graph.add((service, SD.resultFormat, URIRef(fmt.w3c)))
     graph.add((service, SD.feature, SD.BasicFederatedQuery))
+    declared = ", ".join(f"{p}:" for p in sorted(KNOWN_PREFIXES))
+    graph.add((service, RDFS.comment, Literal(
+        f"Queries and updates may use these prefixes without declaring them: {declared} "
+        "(a query's own PREFIX wins). Syntax errors name the line and column.", lang="en")))
     if settings.union_default_graph:
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
     dataset, default = BNode(), BNode()
