@@ -30,8 +30,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.config import Settings, user_agent
-from kg.errors import QueryEvaluationError, ServiceError, ServiceNotAllowedError
+from kg.errors import QueryEvaluationError, RdfFormatError, ServiceError, ServiceNotAllowedError
 from kg.model import formats
+from kg.model.nesting import check_depth
 from kg.query.outbound import (
     LoadClause,
     Outbound,
@@ -291,7 +292,10 @@ def fetch_graph(url: str, deadline: float, settings: Settings) -> list[ox.Triple
     if fmt is None:
         raise ServiceError(f"{what} answered {media_type}, which is no RDF format the server reads")
     try:
+        check_depth(data, fmt)
         quads = list(ox.parse(data, fmt, base_iri=url, rename_blank_nodes=True))
+    except RdfFormatError as exc:
+        raise ServiceError(f"{what} answered {exc}") from exc
     except (SyntaxError, ValueError) as exc:
         raise ServiceError(f"{what} answered {fmt.name} that does not parse: {exc}") from exc
     if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):

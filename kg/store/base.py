@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kg.errors import (
     RdfFormatError,
 )
+from kg.model.nesting import check_depth
 
 Quad = ox.Quad
 BLOCK_TRIPLES = 1_000  # triples per GRAPH block of an INSERT DATA
@@ -66,6 +67,7 @@ class StoreBase:
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise RdfFormatError(f"no RDF parser for media type {media_type!r}")
+        check_depth(data, fmt)
         target = _graph_term(graph)
         try:
             quads = [
