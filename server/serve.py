@@ -55,6 +55,8 @@ def run(settings: Settings) -> None:
         blocking_threads=settings.http_threads,
         backlog=1024,
         log_access=False,
+        # A worker that dies anyway (a parser crashing on a body) comes back, and the log says so.
+        respawn_failed_workers=True,
     )
     server.serve()
 

@@ -103,3 +103,21 @@ def test_workers_end_when_the_http_worker_is_killed(tmp_path) -> None:
             assert wait_until_gone(workers, GONE_WITHIN) == []
         finally:
             kill_left(everyone)
+
+
+def test_a_dead_http_worker_is_respawned_and_the_log_says_so(tmp_path) -> None:
+    with running_server(tmp_path, workers="1") as server:
+        owner = {_stat(pid)[1] for pid in query_workers(descendants(server.process.pid))}.pop()  # type: ignore[index]
+        os.kill(owner, signal.SIGKILL)  # as a parser crashing on a request body would
+        deadline = time.monotonic() + 30
+        answer = None
+        while time.monotonic() < deadline:
+            try:
+                answer = requests.get(server.sparql, params={"query": "ASK {}"}, timeout=5).json()
+                if alive(owner) is False and answer == {"head": {}, "boolean": True}:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        assert answer == {"head": {}, "boolean": True}
+        assert server.log.read_text().count("Spawning worker") >= 2  # the first one, then its successor
