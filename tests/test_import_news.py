@@ -112,7 +112,7 @@ def test_a_bad_line_is_reported_with_its_number_and_the_rest_loads(tmp_path: Pat
         ["a", "list"],
     ]
     summary = import_news(store := Store(None), write_jsonl(tmp_path / "c.jsonl", rows))
-    reported = {e.line: e.message for e in summary.errors}
+    reported = {e.line: e.reason for e in summary.errors}
     assert sorted(reported) == [2, 3, 4, 6, 7, 9]
     assert "not JSON" in reported[2]
     assert "no field 'text'" in reported[3] and "--text-field" in reported[3]

@@ -23,7 +23,8 @@ from kg.extract import ArticleText
 from kg.ingest.facts_quads import text_sha256
 from kg.ingest.from_text import TextReader
 from kg.ingest.known import KnownEntities
-from kg.ingest.sources.news_jsonl import CorpusFields, LineError, NewsRecord, read_corpus
+from kg.ingest.sources import RowError
+from kg.ingest.sources.news_jsonl import CorpusFields, NewsRecord, read_corpus
 from kg.ingest.writer import BATCH_ARTICLES, EncodedArticle, Ingestor, drop_unfinished_writes
 from kg.model.gazetteer import Gazetteer
 from kg.model.iris import Iris, article_slug
@@ -43,7 +44,7 @@ class NewsSummary:
     triples: int = 0
     skipped: int = 0  # already in the store with the same text
     dropped: int = 0  # candidate facts the engine dropped (see the drafts for why)
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,13 @@ class _Task:
     line: int
     article: ArticleText | None = None
     source_id: str | None = None
-    settled: LineError | str | None = None  # an error, or "skipped"
+    settled: RowError | str | None = None  # an error, or "skipped"
 
 
 @dataclass(frozen=True)
 class _Done:
     line: int
-    result: EncodedArticle | LineError | str
+    result: EncodedArticle | RowError | str
     dropped: int = 0
 
 
@@ -112,14 +113,14 @@ class NewsImporter:
         return summary
 
     def _settle(
-        self, records: Iterable[NewsRecord | LineError], recorded: dict[str, str], path: Path,
+        self, records: Iterable[NewsRecord | RowError], recorded: dict[str, str], path: Path,
         summary: NewsSummary,
     ) -> Iterator[_Task]:
         """Every line as a task, in order, lazily; bad, repeated and unchanged lines settled here."""
         seen: dict[str, tuple[int, str]] = {}  # article id -> (line, corpus id)
         for record in records:
             summary.lines += 1
-            if isinstance(record, LineError):
+            if isinstance(record, RowError):
                 yield _Task(record.line, settled=record)
                 continue
             article_id = article_slug(record.source_id)
@@ -133,7 +134,7 @@ class NewsImporter:
                 problem = (f"id {record.source_id!r} makes the article id {article_id!r}, "
                            f"as {first[1]!r} of line {first[0]} does")
             if problem is not None:
-                yield _Task(record.line, settled=LineError(str(path), record.line, problem))
+                yield _Task(record.line, settled=RowError(str(path), record.line, problem))
                 continue
             seen[article_id] = (record.line, record.source_id)
             if self._unchanged(record, recorded):
@@ -171,7 +172,7 @@ class NewsImporter:
             if isinstance(done.result, EncodedArticle):
                 batch.append(done.result)
                 summary.dropped += done.dropped
-            elif isinstance(done.result, LineError):
+            elif isinstance(done.result, RowError):
                 summary.errors.append(done.result)
             else:
                 summary.skipped += 1
@@ -201,7 +202,7 @@ def _run(reader: TextReader, task: _Task) -> _Done:
         quads = reader.check(drafted.facts, task.article.source_name, task.article.text)
     except (FactsError, ExtractionError) as exc:
         message = str(exc).split(": ", 1)[-1] if isinstance(exc, ExtractionError) else _problems(exc)
-        return _Done(task.line, LineError(where, task.line, message))
+        return _Done(task.line, RowError(where, task.line, message))
     return _Done(task.line, EncodedArticle.of(quads), len(drafted.draft.dropped))
 
 

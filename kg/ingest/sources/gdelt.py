@@ -25,21 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from kg.ingest.sources import RowError
+
 EVENT_FORMATS = {61: "2.0", 58: "1.0", 57: "1.0-backfile"}
 MENTION_FIELDS = 16
 PANDAS_FIELDS = 63
 
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """A row that could not be read: where it is and why."""
-
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, line {self.line}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """A news corpus as JSON Lines: one article a line, with its text, id, title and (maybe) date.
 
-Each line becomes a NewsRecord or, when it cannot be read, a LineError naming the line and
+Each line becomes a NewsRecord or, when it cannot be read, a RowError naming the line and
 the reason; the reader never stops at a bad line. A missing date is no error (the BBC corpus
 has none): the article's date is then unknown, and the graph says so.
 """
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ExtractionError
+from kg.ingest.sources import RowError
 from kg.ingest.sources.news_text import decode_article
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -42,21 +43,9 @@ class NewsRecord:
     published: dt.date | None
 
 
-@dataclass(frozen=True)
-class LineError:
-    """A line that cannot be read or ingested, and why."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}, line {self.line}: {self.message}"
-
-
 def read_corpus(
     path: str | Path, fields: CorpusFields, max_bytes: int
-) -> Iterator[NewsRecord | LineError]:
+) -> Iterator[NewsRecord | RowError]:
     """Every non-blank line of a JSONL corpus, read lazily: one line in memory at a time."""
     name = str(path)
     with open(path, "rb") as stream:
@@ -66,7 +55,7 @@ def read_corpus(
             try:
                 yield _record(raw, number, fields, max_bytes, name)
             except _BadLine as exc:
-                yield LineError(name, number, str(exc))
+                yield RowError(name, number, str(exc))
 
 
 def count_lines(path: str | Path) -> int:
@@ -79,7 +68,7 @@ def count_lines(path: str | Path) -> int:
 
 
 class _BadLine(Exception):
-    """Why one line is rejected (becomes a LineError, never leaves this module)."""
+    """Why one line is rejected (becomes a RowError, never leaves this module)."""
 
 
 def _record(raw: bytes, number: int, fields: CorpusFields, max_bytes: int, name: str) -> NewsRecord:
