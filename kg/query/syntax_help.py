@@ -48,6 +48,14 @@ def with_known_prefixes(sparql: str) -> tuple[str, int]:
     The declarations go on one line of their own before the query, so that error positions
     move by exactly one line (explain() takes it off again).
     """
+    # Every query passes here, cached ones too: a few substring tests settle the usual cases
+    # (no well-known prefix written, or each one written is declared) before any regex runs.
+    written = [p for p in KNOWN_PREFIXES if f"{p}:" in sparql]
+    if not written:
+        return sparql, 0
+    lowered = sparql.lower()
+    if all(f"prefix {p}:" in lowered for p in written):
+        return sparql, 0
     missing = sorted(used_prefixes(sparql) - declared_prefixes(sparql) & KNOWN_PREFIXES.keys())
     if not missing:
         return sparql, 0
