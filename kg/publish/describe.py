@@ -438,6 +438,7 @@ class ArticleFacts:
 
     subjects: list[tuple[str, str, tuple[str, ...]]]  # (iri, label, asserted types)
     entities: list[tuple[str, str]]  # (iri, label) of everything its facts point at
+    graph: str = ""  # the article's named graph
 
 
 def article_facts(store: Store, iris: Iris, article: str) -> ArticleFacts:
@@ -465,4 +466,4 @@ def article_facts(store: Store, iris: Iris, article: str) -> ArticleFacts:
     )
     entities = sorted(((e, names.get(e, short_name(e))) for e in mentioned if e not in types),
                       key=lambda item: item[1])
-    return ArticleFacts(subjects, entities)
+    return ArticleFacts(subjects, entities, graph.value)

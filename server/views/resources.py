@@ -237,8 +237,8 @@ def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, s
     same_as = [v.value for v in desc.values(kd.OWL_SAME_AS) if isinstance(v, ox.NamedNode)]
     facts = kd.article_facts(store, ids, desc.iri) if kind == "article" else None
     if facts is not None:
-        article_graphs = [ids.article_graph(desc.iri.rsplit("/", 1)[-1])]
-        evidence = article_evidence(store, desc.iri, article_graphs[0], [iri for iri, _, _ in facts.subjects])
+        article_graphs = [facts.graph]
+        evidence = article_evidence(store, desc.iri, facts.graph, [iri for iri, _, _ in facts.subjects])
     else:
         article_graphs = [s.graph for s in desc.sources.values() if s.kind == "article"]
         evidence = {}
