@@ -1,5 +1,5 @@
 """Imports point one way: server -> kg. kg never imports flask, werkzeug or server
-(kg/cli.py may import server lazily inside `kg serve`, which is the one door)."""
+(kg/cli/ may import server lazily inside `kg serve`, which is the one door)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""kg/vocab.py and ontology/geopol.ttl declare the same terms, each labelled and explained."""
+"""kg/model/vocab.py and ontology/geopol.ttl declare the same terms, each labelled and explained."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 parse_sparql_request() turns a request's method, content type, URL parameters, form and
 body into a QueryRequest, an UpdateRequest, or None (a GET with no query: the service
-description), or raises a ProtocolError that server/errors.py maps to a status.
+description), or raises a ProtocolError that server/http/errors.py maps to a status.
 """
 
 from __future__ import annotations
