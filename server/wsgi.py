@@ -134,7 +134,8 @@ class Middleware:
             if environ.get("PATH_INFO") == SPARQL_PATH and environ["REQUEST_METHOD"] != "OPTIONS":
                 answer = self._query_answer(environ)
                 if answer is not None:
-                    start(STATUS_LINES[answer.status], answer.headers)
+                    # Our own answer sets none of these headers: add them without a scan.
+                    start_response(STATUS_LINES[answer.status], answer.headers + QUERY_ANSWER_HEADERS)
                     return answer.body
         except (ProtocolError, KgError) as exc:
             environ[ERROR_KEY] = exc
@@ -182,6 +183,8 @@ class Middleware:
 
 
 _ALWAYS = {**CORS_HEADERS, **SECURITY_HEADERS}
+# A query's answer is never a page (results or RDF): its headers are known in advance.
+QUERY_ANSWER_HEADERS = [*_ALWAYS.items(), ("Content-Security-Policy", DOCUMENT_POLICY)]
 
 
 def _with_headers(environ: dict[str, Any], start_response: Callable[..., Any]) -> Callable[..., Any]:
