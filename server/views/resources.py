@@ -229,6 +229,9 @@ def _document_url(kind: str, slug: str, ext: str | None = None) -> str:
     return request.host_url + path
 
 
+FACT_KINDS = ("event", "tenure", "agreement", "relation")
+
+
 def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, str]]) -> str:
     """The HTML page of one resource, linking its documents (format, URL)."""
     store, ids = state().store, iris()
@@ -240,7 +243,10 @@ def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, s
         article_graphs = [facts.graph]
         evidence = article_evidence(store, desc.iri, facts.graph, [iri for iri, _, _ in facts.subjects])
     else:
-        article_graphs = [s.graph for s in desc.sources.values() if s.kind == "article"]
+        # A fact comes from its article; a state or a person gathers hundreds of them, and
+        # says nothing of how each was read (its facts' pages do).
+        article_graphs = [s.graph for s in desc.sources.values() if s.kind == "article"] \
+            if kind in FACT_KINDS else []
         evidence = {}
     return render_template(
         "entity.html",
