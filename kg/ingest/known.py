@@ -11,15 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kg.errors import ResolutionError
+from kg.errors import AmbiguousNameError, ResolutionError
 from kg.model.gazetteer import Entity, Gazetteer, normalize
 from kg.model.iris import Iris
 from kg.model.ontology import superclasses
 from kg.model.vocab import NG, RDF, RDFS, SKOS
 from kg.store import Store
 
-# Kinds a facts file refers to by name; events, tenures and agreements are facts, not names.
-NAMED_KINDS = ("state", "organization", "person", "office", "facility", "place", "source")
+# Kinds a facts file refers to by name, with the class a new one is declared with; events,
+# tenures and agreements are facts, not names (a file's own facts name theirs).
+NAMED_KINDS = {
+    "state": "State", "organization": "Organization", "person": "Person", "office": "Office",
+    "facility": "Facility", "place": "Place", "source": "NewsSource",
+}
 _LINKS = {"office_of": NG.officeOf, "located_in": NG.locatedIn}
 
 
@@ -114,14 +118,14 @@ class KnownEntities:
     def lookup(self, ref: str, graph: str | None = None) -> Entity | None:
         """The entity a key or a name denotes, or None.
 
-        :raises ResolutionError: when the name belongs to several entities of the graph.
+        :raises AmbiguousNameError: when the name belongs to several entities of the graph.
         """
         ref = ref.strip()
         if ref in self.entities:
             return self.entities[ref] if self._usable(ref, graph) else None
         keys = sorted(k for k in self.names().get(normalize(ref), ()) if self._usable(k, graph))
         if len(keys) > 1:
-            raise ResolutionError(
+            raise AmbiguousNameError(
                 f"{ref!r} names {len(keys)} entities in the graph ({', '.join(keys)}); use the key"
             )
         return self.entities[keys[0]] if keys else None

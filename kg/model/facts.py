@@ -138,7 +138,11 @@ class EventFact(FactBase):
     entity: Ref | None = Field(
         default=None, description="a known event (e.g. a war) this fact is about, instead of a new one"
     )
-    date: DateText | None = None
+    date: DateText | None = Field(
+        default=None,
+        description="left out when the article does not date the event: it stays undated "
+        "(the publication date is the report's, not the event's)",
+    )
     start: DateText | None = None
     end: DateText | None = None
     agent: Refs = []
@@ -147,8 +151,12 @@ class EventFact(FactBase):
     participant: Refs = []
     mediator: Refs = []
     carrier: Refs = []
-    about: Refs = []
-    location: Ref | None = None
+    about: Refs = Field(
+        default=[],
+        description="what it is about: entities, or an agreement or event another fact of this "
+        "file defines (by its label, key or fact key)",
+    )
+    location: Ref | None = Field(default=None, description="a place before a state of the same name")
     cameo: str | None = Field(default=None, pattern=r"^[0-9]{2,4}$")
 
     @property

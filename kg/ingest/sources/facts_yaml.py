@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,21 @@ import yaml
 from pydantic import ValidationError
 
 from kg.errors import FactsError
-from kg.model.facts import ArticleFacts
+from kg.model.facts import (
+    AgreementFact,
+    ArticleFacts,
+    ArticleMeta,
+    EntityDecl,
+    EventFact,
+    RelationFact,
+    TenureFact,
+)
+
+# The record each part of a file is read into, to suggest a field for a misspelt one.
+_MODELS: dict[str, type[Any]] = {
+    "article": ArticleMeta, "entities": EntityDecl, "event": EventFact, "tenure": TenureFact,
+    "agreement": AgreementFact, "relation": RelationFact,
+}
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -41,8 +56,30 @@ def parse_facts(text: str, name: str) -> ArticleFacts:
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, C or Python
     except yaml.YAMLError as exc:
-        raise FactsError(name, [f"not valid YAML: {exc}"]) from exc
+        raise FactsError(name, [_yaml_problem(exc, text)]) from exc
     return facts_from_mapping(data, name)
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """'line 3, column 7: not valid YAML: <problem>' and that line with a caret under the column.
+
+    PyYAML's own message names its input "<unicode string>": the file is named by FactsError.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return f"not valid YAML: {exc}"
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark.line != mark.line:
+        problem += f" ({context} that starts on line {context_mark.line + 1})"
+    elif context:
+        problem += f" ({context})"
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return f"line {mark.line + 1} (the end of the file): not valid YAML: {problem}"
+    where = f"line {mark.line + 1}, column {mark.column + 1}: not valid YAML: {problem}"
+    return f"{where}\n      {lines[mark.line]}\n      {' ' * mark.column}^"
 
 
 def facts_from_mapping(data: Any, name: str) -> ArticleFacts:
@@ -62,21 +99,34 @@ def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
     """'fact 3 (key 'letter'), field 'date': <problem>' from one pydantic error."""
     loc = list(error["loc"])
     where = "file"
+    model = _MODELS.get(str(loc[0])) if loc else None
     if len(loc) >= 2 and loc[0] in {"facts", "entities"} and isinstance(loc[1], int):
         section, index = loc[0], loc[1]
         loc = loc[2:]
         if section == "facts" and loc and loc[0] in {"event", "tenure", "agreement", "relation"}:
+            model = _MODELS[str(loc[0])]
             loc = loc[1:]  # the discriminator's tag adds nothing for the reader
         item = _item(data, section, index)
         label = item.get("key") if isinstance(item, dict) else None
         noun = "fact" if section == "facts" else "entity"
         where = f"{noun} {index + 1}" + (f" (key {label!r})" if label else "")
+    elif len(loc) == 1 and error["type"] == "extra_forbidden":
+        model = ArticleFacts  # a top-level key of the file
     elif loc:
         where = str(loc.pop(0))
     field = ".".join(str(part) for part in loc)
     message = error["msg"]
     if error["type"] == "extra_forbidden":
-        message = "unknown field (check its spelling against the facts format)"
+        names = list(model.model_fields) if model is not None and len(loc) == 1 else []
+        close = difflib.get_close_matches(field, names, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "check its spelling against the facts format"
+        message = f"unknown field ({hint})"
+    elif error["type"] == "union_tag_invalid":
+        tag = str(error.get("ctx", {}).get("tag", ""))
+        kinds = ("event", "tenure", "agreement", "relation")
+        close = difflib.get_close_matches(tag, kinds, n=1)
+        hint = f"did you mean {close[0]}?" if close else f"a fact is one of: {', '.join(kinds)}"
+        field, message = "kind", f"{tag!r} is no kind of fact; {hint}"
     return f"{where}, field {field!r}: {message}" if field else f"{where}: {message}"
 
 
