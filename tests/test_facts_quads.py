@@ -36,6 +36,7 @@ GRAPH = as_node(IRIS.article_graph("unit-1"))
 INFERRED = as_node(IRIS.inferred_graph(GRAPH.value))
 META = as_node(IRIS.meta_graph)
 EVENT = as_node(IRIS.event("unit-1", "talks"))
+ROLE_NODES = {as_node(r) for r in (NG.agent, NG.recipient, NG.target, NG.participant, NG.mediator, NG.carrier)}
 JANE = as_node(IRIS.entity("person", "jane-roe"))
 PUTIN = as_node(IRIS.entity("person", "vladimir-putin"))
 
@@ -102,7 +103,10 @@ def test_inferred_types_are_the_superclasses_and_only_those(mapped: ArticleQuads
     types_of_event = {o for s, p, o in inferred if s == EVENT}
     assert {as_node(NG.DiplomaticEvent), as_node(NG.Event)} <= types_of_event
     assert as_node(NG.Meeting) not in types_of_event  # asserted in the article graph already
-    assert {p for _, p, _ in inferred} == {RDF.type}
+    # Besides types, only the generic role: ng:involves next to each role statement.
+    assert {p for _, p, _ in inferred} == {RDF.type, as_node(NG.involves)}
+    roles = {(s, o) for s, p, o in triples(mapped.graphs[GRAPH.value]) if p in ROLE_NODES}
+    assert {(s, o) for s, p, o in inferred if p == as_node(NG.involves)} == roles
 
 
 def test_provenance_in_the_meta_graph(mapped: ArticleQuads) -> None:

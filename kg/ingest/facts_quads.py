@@ -7,14 +7,17 @@ collected and raised together as one FactsError naming the fact and the field.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
-from kg.errors import FactsError, ResolutionError
+from kg.errors import AmbiguousNameError, FactsError, ResolutionError
+from kg.ingest.resolution import FIELD_KINDS, Resolver, how_to_declare
 from kg.model.dates import FuzzyDate, parse_date
 from kg.model.facts import (
     AgreementFact,
@@ -27,65 +30,8 @@ from kg.model.facts import (
     TenureFact,
 )
 from kg.model.iris import Iris
-from kg.model.ontology import superclasses
+from kg.model.ontology import materialised_superproperties, superclasses
 from kg.model.vocab import DCTERMS, NG, NG_IRI, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD, as_node, typed
-
-_ROLE_KINDS = {
-    "agent": ("state", "organization", "person", "source"),
-    "recipient": ("state", "organization", "person", "source"),
-    "target": ("state", "organization", "person", "facility", "place"),
-    "participant": ("state", "organization", "person", "source"),
-    "mediator": ("state", "organization", "person"),
-    "carrier": ("person",),
-    "about": None,
-    "location": ("place", "facility", "state"),
-}
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """An entity reference resolved to its kind and IRI."""
-
-    kind: str
-    iri: str
-
-
-class Resolver:
-    """Turns a reference (key or name) into an entity, first among the article's own entities."""
-
-    def __init__(self, resolve: Callable[[str], object], iris: Iris, declared: list[EntityDecl]):
-        self._resolve = resolve
-        self._iris = iris
-        self._declared: dict[str, Resolved] = {}
-        for decl in declared:
-            kind, slug = decl.key.split("/", 1)
-            if decl.known:
-                try:
-                    self.outside(decl.key)
-                except ResolutionError:
-                    continue  # entity_decl reports it; its names must not resolve meanwhile
-            resolved = Resolved(kind, iris.entity(kind, slug))
-            for name in (decl.key, decl.label, *decl.aliases):
-                self._declared[_fold(name)] = resolved
-
-    def outside(self, ref: str) -> object:
-        """The entity the gazetteer (or the graph) knows by this reference, ignoring the article.
-
-        :raises ResolutionError: nothing outside the article has it.
-        """
-        return self._resolve(ref)
-
-    def __call__(self, ref: str) -> Resolved:
-        found = self._declared.get(_fold(ref))
-        if found is not None:
-            return found
-        entity = self._resolve(ref)
-        return Resolved(entity.kind, self._iris.entity(entity.kind, entity.slug))  # type: ignore[attr-defined]
-
-
-def _fold(name: str) -> str:
-    name = " ".join(name.casefold().split())
-    return name[4:] if name.startswith("the ") else name
 
 
 @dataclass
@@ -97,6 +43,7 @@ class ArticleQuads:
     meta: list[Quad]
     meta_subjects: list[str]
     fact_count: int
+    warnings: list[str] = field(default_factory=list)  # "file: fact, field: what may not be meant"
 
     @property
     def triple_count(self) -> int:
@@ -111,6 +58,7 @@ class _Builder:
     source_name: str
     quads: list[Quad] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # mapped, but perhaps not as meant
 
     def __post_init__(self) -> None:
         self.graph = as_node(self.iris.article_graph(self.facts.article.id))
@@ -125,19 +73,36 @@ class _Builder:
     def ref(
         self, where: str, field_name: str, ref: str, kinds: Iterable[str] | None = None
     ) -> NamedNode | None:
-        try:
-            resolved = self.resolve(ref)
-        except ResolutionError as exc:
-            self.problems.append(f"{where}, field {field_name!r}: {exc}")
-            return None
+        return self.resolved(where, field_name, ref, kinds)[0]
+
+    def resolved(
+        self, where: str, field_name: str, ref: str, kinds: Iterable[str] | None = None
+    ) -> tuple[NamedNode | None, str]:
+        """The node a reference denotes and its label; (None, ref) after recording why not."""
         allowed = tuple(kinds) if kinds is not None else None
+        try:
+            resolved = self.resolve(ref, allowed)
+        except AmbiguousNameError as exc:
+            self.problems.append(f"{where}, field {field_name!r}: {exc}")
+            return None, ref
+        except ResolutionError as exc:
+            hint = how_to_declare(ref, field_name, allowed)
+            self.problems.append(f"{where}, field {field_name!r}: {exc}{hint}")
+            return None, ref
         if allowed is not None and resolved.kind not in allowed:
             self.problems.append(
                 f"{where}, field {field_name!r}: {ref!r} is a {resolved.kind}, "
                 f"expected one of: {', '.join(allowed)}"
             )
-            return None
-        return as_node(resolved.iri)
+            return None, ref
+        if allowed and resolved.by_metonym and resolved.kind != allowed[0]:
+            key = self.iris.parse_entity(resolved.iri)
+            self.warnings.append(
+                f"{where}, field {field_name!r}: {ref!r} stands for {key} ({resolved.label}, a "
+                f"{resolved.kind}), where a {allowed[0]} is expected first; if a {allowed[0]} is "
+                f"meant, give its key ({allowed[0]}/...) or declare it under 'entities:'"
+            )
+        return as_node(resolved.iri), resolved.label
 
     def date(self, where: str, field_name: str, text: str | None) -> FuzzyDate | None:
         if text is None:
@@ -159,12 +124,16 @@ class _Builder:
         try:
             iri = str(getattr(NG, name))
         except AttributeError:
-            self.problems.append(f"{where}, field 'type': {name!r} is not a class of the ontology")
+            self.problems.append(
+                f"{where}, field 'type': {name!r} is not a class of the ontology{_close_classes(name, root)}"
+            )
             return None
         supers = superclasses().get(iri)
         if supers is None or (root is not None and root != iri and root not in supers):
             wanted = root.rsplit("#", 1)[-1] if root else "class"
-            self.problems.append(f"{where}, field 'type': {name!r} is not a kind of {wanted}")
+            self.problems.append(
+                f"{where}, field 'type': {name!r} is not a kind of {wanted}{_close_classes(name, root)}"
+            )
             return None
         return as_node(iri)
 
@@ -184,7 +153,13 @@ class _Builder:
         cls = self.ng_class(where, decl.type, None)
         if cls is not None:
             self.add(node, RDF.type, cls)
-        self.add(node, RDFS.label, Literal(decl.label, language="en"))
+        defined = self.resolve.defined.get(decl.key)
+        # An agreement or event a fact of the file defines is labelled by that fact: the
+        # declaration's own label, when it differs, is one more name, not a second label.
+        if defined is None:
+            self.add(node, RDFS.label, Literal(decl.label, language="en"))
+        elif decl.label != defined:
+            self.add(node, SKOS.altLabel, Literal(decl.label, language="en"))
         for alias in decl.aliases:
             self.add(node, SKOS.altLabel, Literal(alias, language="en"))
         if decl.wikidata:
@@ -195,7 +170,7 @@ class _Builder:
             if target is not None:
                 self.add(node, as_node(NG.officeOf), target)
         if decl.located_in:
-            target = self.ref(where, "located_in", decl.located_in, ("state", "place"))
+            target = self.ref(where, "located_in", decl.located_in, FIELD_KINDS["located_in"])
             if target is not None:
                 self.add(node, as_node(NG.locatedIn), target)
         self.add_confidence(node, decl.confidence)
@@ -265,18 +240,16 @@ class _Builder:
         self.add_date(node, as_node(NG.startDate), self.date(where, "start", fact.start), precision=False)
         self.add_date(node, as_node(NG.endDate), self.date(where, "end", fact.end), precision=False)
         if fact.date is None and fact.start is None and fact.entity is None:
-            if self.published is not None:
-                # Undated news events happened no later than the report itself.
-                self.add_date(node, as_node(NG.date), FuzzyDate.from_date(self.published), precision=True)
-            else:
-                self.add(node, as_node(NG.notStated), as_node(NG.date))
+            # The publication date is the report's (schema:datePublished), not the event's:
+            # an event the article does not date stays undated, and says so.
+            self.add(node, as_node(NG.notStated), as_node(NG.date))
         for role in ("agent", "recipient", "target", "participant", "mediator", "carrier", "about"):
             for ref in getattr(fact, role):
-                target = self.ref(where, role, ref, _ROLE_KINDS[role])
+                target = self.ref(where, role, ref, FIELD_KINDS[role])
                 if target is not None:
                     self.add(node, as_node(getattr(NG, role)), target)
         if fact.location is not None:
-            target = self.ref(where, "location", fact.location, _ROLE_KINDS["location"])
+            target = self.ref(where, "location", fact.location, FIELD_KINDS["location"])
             if target is not None:
                 self.add(node, as_node(NG.location), target)
         if fact.cameo:
@@ -284,8 +257,8 @@ class _Builder:
         self.common(node, where, fact)
 
     def tenure(self, where: str, fact: TenureFact) -> None:
-        person = self.ref(where, "person", fact.person, ("person",))
-        office = self.ref(where, "office", fact.office, ("office",))
+        person, holder = self.resolved(where, "person", fact.person, ("person",))
+        office, office_label = self.resolved(where, "office", fact.office, ("office",))
         start = self.date(where, "start", fact.start)
         end = self.date(where, "end", fact.end)
         if person is None or office is None:
@@ -293,6 +266,8 @@ class _Builder:
         slug = f"{_slug_of(person)}-{_slug_of(office)}-{start.lexical if start else 'undated'}"
         node = as_node(self.iris.entity("tenure", slug))
         self.add(node, RDF.type, as_node(NG.Tenure))
+        label = _tenure_label(holder, office_label, fact.former, start, end)
+        self.add(node, RDFS.label, Literal(label, language="en"))
         self.add(node, as_node(NG.holder), person)
         self.add(node, as_node(NG.office), office)
         if fact.former:
@@ -322,14 +297,16 @@ class _Builder:
         self.common(node, where, fact)
 
     def relation(self, where: str, fact: RelationFact) -> None:
-        parties = [self.ref(where, "between", ref, ("state", "organization")) for ref in fact.between]
+        found = [self.resolved(where, "between", ref, ("state", "organization")) for ref in fact.between]
         since = self.date(where, "since", fact.since)
-        if None in parties:
+        parties = {node: label for node, label in found if node is not None}
+        if len(parties) < len(found):
             return
-        a, b = sorted(parties, key=lambda n: n.value)  # type: ignore[union-attr]
+        a, b = sorted(parties, key=lambda n: n.value)
         node = as_node(self.iris.entity("relation", f"{_slug_of(a)}-{_slug_of(b)}-{fact.type.lower()}"))
         self.add(node, RDF.type, as_node(getattr(NG, fact.type)))
-        label = fact.label or f"{fact.type} between {_slug_of(a)} and {_slug_of(b)}"
+        # The parties' own labels, capitals and all ("Partnership between China and Iran").
+        label = fact.label or f"{fact.type} between {parties[a]} and {parties[b]}"
         self.add(node, RDFS.label, Literal(label, language="en"))
         self.add(node, as_node(NG.party), a)
         self.add(node, as_node(NG.party), b)
@@ -344,12 +321,53 @@ def _slug_of(node: NamedNode) -> str:
     return node.value.rsplit("/", 1)[-1]
 
 
-def inferred_type_quads(quads: Iterable[Quad], graph: str) -> list[Quad]:
-    """The supertypes (from the ontology's subclass closure) of every typed node, into ``graph``."""
+def _tenure_label(
+    holder: str, office: str, former: bool, start: FuzzyDate | None, end: FuzzyDate | None
+) -> str:
+    """A tenure in words: "Vladimir Putin, President of Russia, since 2012-05-07" (or "..., A to B")."""
+    title = f"former {office}" if former and end is None else office
+    if start and end:
+        when = f"{start.lexical} to {end.lexical}"
+    elif start:
+        when = f"from {start.lexical}" if former else f"since {start.lexical}"
+    elif end:
+        when = f"until {end.lexical}"
+    else:
+        return f"{holder}, {title}"
+    return f"{holder}, {title}, {when}"
+
+
+def _close_classes(name: str, root: str | None) -> str:
+    """'; did you mean Meeting?' for a misspelt class name, among the kinds of ``root``."""
     closure = superclasses()
+    names = {
+        iri.rsplit("#", 1)[-1]: iri
+        for iri, supers in closure.items()
+        if iri.startswith(NG_IRI) and (root is None or root == iri or root in supers)
+    }
+    by_fold = {n.casefold(): n for n in names}
+    if name.casefold() in by_fold:
+        close = [name.casefold()]  # only the capitals are wrong ("meeting")
+    else:
+        close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(by_fold[c] for c in close)}?" if close else ""
+
+
+def inferred_type_quads(quads: Iterable[Quad], graph: str) -> list[Quad]:
+    """What ingestion infers, into ``graph``: the supertypes (the ontology's subclass closure) of
+    every typed node, and ``?event ng:involves ?x`` for every role triple (its ng: super-properties)."""
+    closure = superclasses()
+    properties = _superproperty_nodes()
     target = as_node(graph)
     seen: set[tuple[str, str]] = set()
-    asserted = {(q.subject.value, q.object.value) for q in quads if q.predicate == RDF.type}
+    asserted: set[tuple[str, str]] = set()
+    roles: list[Quad] = []  # the statements that have a super-property to write
+    for q in quads:
+        predicate = q.predicate
+        if predicate == RDF.type:
+            asserted.add((q.subject.value, q.object.value))
+        elif predicate in properties:
+            roles.append(q)
     out: list[Quad] = []
     for subject, cls in asserted:
         for parent in closure.get(cls, ()):
@@ -358,7 +376,23 @@ def inferred_type_quads(quads: Iterable[Quad], graph: str) -> list[Quad]:
                 continue
             seen.add(key)
             out.append(Quad(NamedNode(subject), RDF.type, NamedNode(parent), target))
+    stated = {q.triple for q in roles}
+    written: set[object] = set()
+    for q in roles:
+        for parent in properties[q.predicate]:
+            triple = Triple(q.subject, parent, q.object)
+            if triple in stated or triple in written:
+                continue
+            written.add(triple)
+            out.append(Quad(q.subject, parent, q.object, target))
     return out
+
+
+@cache
+def _superproperty_nodes() -> dict[NamedNode, tuple[NamedNode, ...]]:
+    """materialised_superproperties() as pyoxigraph nodes: compared without building strings."""
+    return {NamedNode(p): tuple(NamedNode(s) for s in sorted(sups))
+            for p, sups in materialised_superproperties().items()}
 
 
 def article_quads(
@@ -370,15 +404,19 @@ def article_quads(
     ingested_at: dt.datetime,
     text_length: int | None = None,
     text: str | None = None,
+    strict: bool = False,
 ) -> ArticleQuads:
     """Map one article's facts to quads; ``text``, when given, is stored with the article.
+
+    What maps but may not be meant (a place's name that stands for its state) is a warning,
+    or with ``strict`` a problem.
 
     :raises FactsError: listing every fact and field that cannot be mapped.
     """
     meta = facts.article
     if text is not None and text_length is None:
         text_length = len(text)
-    builder = _Builder(facts, iris, Resolver(resolve, iris, facts.entities), source_name)
+    builder = _Builder(facts, iris, Resolver(resolve, iris, facts), source_name)
     for index, decl in enumerate(facts.entities):
         builder.entity_decl(index, decl)
         if text_length is not None:
@@ -395,6 +433,8 @@ def article_quads(
         if text_length is not None:
             _check_spans(builder, where, fact.evidence, text_length)
     meta_quads, subjects = _metadata(builder, iris, ingested_at, text)
+    if strict:
+        builder.problems += [f"{w} (an error with --strict)" for w in builder.warnings]
     if builder.problems:
         raise FactsError(source_name, builder.problems)
     graph = iris.article_graph(meta.id)
@@ -405,6 +445,7 @@ def article_quads(
         meta=meta_quads,
         meta_subjects=subjects,
         fact_count=len(facts.facts),
+        warnings=[f"{source_name}: {w}" for w in builder.warnings],
     )
 
 
@@ -472,8 +513,7 @@ def _metadata(
     label = f"ingestion of {builder.source_name.rsplit('/', 1)[-1]}"
     out += provenance_quads(graph, inferred, article, activity, label, when, g)
     # The extraction's records are cleared on every re-ingest: a reviewed file replaces a draft.
-    subjects = [article.value, graph.value, inferred.value, activity.value,
-                iris.extraction_activity(meta.id), iris.extraction_engine(meta.id)]
+    subjects = iris.article_records(meta.id)
     if meta.extracted_by is not None:
         out += _extraction_quads(meta.id, meta.extracted_by.engine, meta.extracted_by.version, iris, activity)
     where = "article"

@@ -25,10 +25,11 @@ from decimal import Decimal
 from importlib import resources
 from itertools import islice
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
-from kg.ingest.cameo import MAPPING_VERSION, classify
+from kg.ingest.cameo import MAPPING_VERSION, CameoClass, classify
 from kg.ingest.facts_quads import inferred_type_quads, provenance_quads
 from kg.ingest.sources.gdelt import (
     Actor,
@@ -58,6 +59,56 @@ _KNOWN_GROUPS = {
     "EEC": "organization/european-union",
 }
 _URL_ESCAPES = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+# Bump when the quads of a row change for another reason than the CAMEO table (cameo.py has
+# its own version): a re-import then redoes every chunk. 2: titles as sentences, the source's
+# site as ng:reportedBy, ng:involves for every role.
+QUADS_VERSION = "2"
+
+# What actor 1 did to actor 2, by the longest CAMEO code prefix listed: (with an object "{b}",
+# without one). Our own wording of the CAMEO categories, for titles such as
+# "Iran disapproves of the United States".
+_VERBS: dict[str, tuple[str, str]] = {
+    "01": ("comments on {b}", "makes a public statement"),
+    "02": ("appeals to {b}", "makes an appeal"),
+    "03": ("expresses intent to cooperate with {b}", "expresses intent to cooperate"),
+    "039": ("offers to mediate with {b}", "offers to mediate"),
+    "04": ("consults {b}", "holds consultations"),
+    "042": ("visits {b}", "makes a visit"),
+    "043": ("hosts {b}", "hosts a visit"),
+    "046": ("negotiates with {b}", "negotiates"),
+    "05": ("cooperates diplomatically with {b}", "engages in diplomatic cooperation"),
+    "057": ("signs an agreement with {b}", "signs an agreement"),
+    "06": ("cooperates materially with {b}", "engages in material cooperation"),
+    "07": ("gives aid to {b}", "gives aid"),
+    "08": ("yields to {b}", "makes a concession"),
+    "085": ("eases sanctions on {b}", "eases sanctions"),
+    "09": ("investigates {b}", "opens an investigation"),
+    "10": ("makes a demand of {b}", "makes a demand"),
+    "11": ("disapproves of {b}", "voices disapproval"),
+    "111": ("criticises {b}", "voices criticism"),
+    "112": ("accuses {b}", "makes an accusation"),
+    "116": ("finds {b} guilty", "hands down a verdict"),
+    "12": ("rejects {b}", "voices a rejection"),
+    "13": ("threatens {b}", "issues a threat"),
+    "14": ("protests against {b}", "protests"),
+    "15": ("shows force against {b}", "shows force"),
+    "16": ("reduces relations with {b}", "reduces relations"),
+    "163": ("imposes sanctions on {b}", "imposes sanctions"),
+    "17": ("coerces {b}", "uses coercion"),
+    "173": ("arrests {b}", "makes arrests"),
+    "18": ("assaults {b}", "carries out an assault"),
+    "183": ("bombs {b}", "carries out a bombing"),
+    "19": ("fights {b}", "fights"),
+    "195": ("strikes {b} from the air", "carries out an airstrike"),
+    "20": ("uses mass violence against {b}", "uses mass violence"),
+}
+# State and organisation names read with "the" inside a sentence ("… of the United States").
+_THE_NAMES = frozenset({
+    "Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands", "Philippines", "Seychelles",
+    "European Union", "United Nations", "United Nations Security Council",
+})
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "to", "at"})
+_THE_PATTERN = re.compile(r"^(United |Republic |Democratic Republic )|( Republic| Islands)$")
 
 
 def _decimal(value: float) -> Literal:
@@ -88,6 +139,38 @@ def url_node(url: str) -> NamedNode | None:
     if not url.lower().startswith(("http://", "https://")):
         return None
     return NamedNode(_URL_ESCAPES.sub(lambda m: f"%{ord(m.group()):02X}", url))
+
+
+def _in_sentence(name: str) -> str:
+    """A party's name as it reads in a sentence: GDELT's upper-case names in title case, "the" where due."""
+    if name.isupper() and len(name) > 3:  # "VILLAGE", "BUSINESS"; keep short codes like "UN"
+        words = name.lower().split(" ")
+        name = " ".join(w if n and w in _SMALL_WORDS else w.capitalize() for n, w in enumerate(words))
+    return f"the {name}" if name in _THE_NAMES or _THE_PATTERN.search(name) else name
+
+
+def event_title(cameo: CameoClass, actor1: str | None, actor2: str | None) -> str:
+    """A GDELT event's title as a sentence: "Iran disapproves of the United States"."""
+    code = next((cameo.code[:n] for n in range(len(cameo.code), 1, -1) if cameo.code[:n] in _VERBS),
+                cameo.root)
+    transitive, intransitive = _VERBS[code]
+    if actor1 is None:
+        label = cameo.root_label[:1].upper() + cameo.root_label[1:]
+        return f"{label} involving {_in_sentence(actor2)}" if actor2 is not None else label
+    subject = _in_sentence(actor1)
+    subject = subject[:1].upper() + subject[1:]
+    if actor2 is None:
+        return f"{subject} {intransitive}"
+    return f"{subject} {transitive.format(b=_in_sentence(actor2))}"
+
+
+def source_site(url: str) -> str | None:
+    """The site (host name without "www.") of a source URL, None when it has none."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 @dataclass
@@ -138,10 +221,7 @@ class GdeltMapper:
         add(node, RDF.type, p[cameo.class_name])
         actor1 = self._party(ev.actor1, graph, out, seen)
         actor2 = self._party(ev.actor2, graph, out, seen)
-        names = " – ".join(a.name for a in (actor1, actor2) if a is not None)
-        label = f"{cameo.root_label}: {names}, {ev.date.isoformat()}" if names else (
-            f"{cameo.root_label}, {ev.date.isoformat()}"
-        )
+        label = event_title(cameo, actor1.name if actor1 else None, actor2.name if actor2 else None)
         add(node, RDFS.label, Literal(label, language="en"))
         add(node, p["gdeltEventId"], Literal(str(ev.event_id)))
         add(node, p["cameoCode"], Literal(ev.event_code))
@@ -169,9 +249,24 @@ class GdeltMapper:
             add(node, p["location"], place)
         if source is not None:
             add(node, self._wdf, source)
+            site = self._site(source.value, graph, out, seen)
+            if site is not None:
+                add(node, p["reportedBy"], site)
         elif ev.source_url:
             # GDELT 1.0 sometimes cites a source by name instead of a URL.
             add(node, p["sourceNote"], Literal(f"source: {ev.source_url}"))
+
+    def _site(self, url: str, graph: NamedNode, out: list[Quad], seen: set[str]) -> NamedNode | None:
+        """The news source of a source URL's site, described once per chunk."""
+        site = source_site(url)
+        if not site:
+            return None
+        node = as_node(self.iris.entity("source", slugify(site) or "unknown"))
+        if node.value not in seen:
+            seen.add(node.value)
+            out.append(Quad(node, RDF.type, self.p["NewsSource"], graph))
+            out.append(Quad(node, RDFS.label, Literal(site, language="en"), graph))
+        return node
 
     def _party(self, actor: Actor | None, graph: NamedNode, out: list[Quad], seen: set[str]) -> _Party | None:
         if actor is None:
@@ -398,8 +493,7 @@ class GdeltImporter:
                 del quads[mark:]
                 errors.append(RowError(chunk.name, line, str(exc)))
         inferred = self.iris.inferred_graph(graph)
-        types = [q for q in quads if q.predicate == RDF.type]
-        return quads + inferred_type_quads(types, inferred), events, mentions, errors
+        return quads + inferred_type_quads(quads, inferred), events, mentions, errors
 
     def _write_chunk(
         self, chunk: _Chunk, graph: str, digest: str, *, replace: bool, summary: GdeltSummary
@@ -454,7 +548,7 @@ class GdeltImporter:
 
 
 def _mapping_version() -> str:
-    return f"newsgraph-gdelt-mapping/{MAPPING_VERSION}"
+    return f"newsgraph-gdelt-mapping/{MAPPING_VERSION}.{QUADS_VERSION}"
 
 
 def count_lines(paths: Iterable[Path]) -> int:

@@ -83,7 +83,8 @@ class NG(DefinedNamespace):
     Article: URIRef
     EvidenceSpan: URIRef
 
-    # --- event roles
+    # --- event roles (each a sub-property of involves, which ingestion materialises)
+    involves: URIRef
     agent: URIRef
     recipient: URIRef
     target: URIRef
@@ -144,6 +145,8 @@ class NG(DefinedNamespace):
     # --- what articles drafted by an extractor say, and what their sources leave unsaid
     former: URIRef
     notStated: URIRef
+    # --- how pages word a property read backwards ("agent of")
+    inverseLabel: URIRef
 
 
 class Vocabulary:

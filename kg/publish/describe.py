@@ -7,14 +7,16 @@ can say which article reported it (graph -> article through the IRI scheme and t
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from kg.model.formats import Format
 from kg.model.iris import Iris
+from kg.model.ontology import inverse_labels
 from kg.model.vocab import FOAF, NG, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 from kg.store import Store
 
@@ -29,7 +31,11 @@ ROLES: tuple[str, ...] = tuple(
     str(p) for p in (NG.agent, NG.recipient, NG.target, NG.participant, NG.mediator,
                      NG.carrier, NG.location, NG.about)
 )
-MAX_INCOMING = 250  # an entity cited by very many facts gets a readable page, not an unbounded one
+# A state of the GDELT samples is pointed at by ~50,000 statements: its page and its documents
+# show the first MAX_INCOMING subjects of each property (with the count of all of them) and
+# link the next ones, INCOMING_PAGE to a page.
+MAX_INCOMING = 10
+INCOMING_PAGE = 100
 DEFAULT_GRAPH = ""  # the default graph among a Statement's graphs (SPARQL Update writes there)
 
 
@@ -38,7 +44,7 @@ class Source:
     """Where a named graph comes from: an article (with its attribution) or reference data."""
 
     graph: str
-    kind: str  # "article", "reference", "ontology", "meta" or "other"
+    kind: str  # "article", "gdelt", "reference", "ontology", "meta" or "other"
     article: str | None = None
     headline: str | None = None
     published: str | None = None
@@ -51,6 +57,8 @@ class Source:
         if self.kind == "article":
             who = self.wire_service or self.publisher
             return f"according to {who}" if who else "reported by an article"
+        if self.kind == "gdelt":  # publisher: the site of the event's source, when known
+            return f"{self.publisher}, via GDELT" if self.publisher else "GDELT event data"
         return {
             "reference": "reference data (gazetteer)",
             "ontology": "the Newsgraph ontology",
@@ -83,7 +91,8 @@ class Description:
     label_literals: dict[str, ox.Literal] = field(default_factory=dict)  # as stored
     fragments: dict[str, list[Statement]] = field(default_factory=dict)  # of its iri#… parts
     sources: dict[str, Source] = field(default_factory=dict)
-    incoming_truncated: bool = False
+    incoming_counts: dict[str, int] = field(default_factory=dict)  # property -> all subjects
+    incoming_truncated: bool = False  # some property has more subjects than incoming holds
 
     @property
     def exists(self) -> bool:
@@ -159,21 +168,87 @@ def short_name(iri: str) -> str:
     return tail or iri
 
 
-def describe(store: Store, iris: Iris, iri: str) -> Description:
-    """Every statement with iri as subject or object, in which graphs, plus labels and sources."""
+_PREPOSITIONS = frozenset({"of", "in", "by", "with", "from", "to", "at", "on", "for", "as"})
+
+
+def inverse_label(predicate: str, label: str | None = None) -> str:
+    """How a page heads the statements that point at a resource through predicate: the ontology's
+    ng:inverseLabel ("agent of", "has office"); else the label with "of", never "… of of"."""
+    known = inverse_labels().get(predicate)
+    if known:
+        return known
+    words = label or short_name(predicate)
+    return f"inverse of {words}" if words.rsplit(" ", 1)[-1] in _PREPOSITIONS else f"{words} of"
+
+
+def credit_sites(found: Mapping[str, Source], desc: Description) -> dict[str, Source]:
+    """The sources of an imported GDELT event credited to its source's site (its ng:reportedBy)."""
+    sites = [desc.label(v.value) for v in desc.values(str(NG.reportedBy)) if isinstance(v, ox.NamedNode)]
+    if not sites:
+        return dict(found)
+    return {g: dataclasses.replace(src, publisher=", ".join(sites)) if src.kind == "gdelt" else src
+            for g, src in found.items()}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What points at a resource, in summary: subjects per property, and its hash IRIs (iri#…).
+
+    A client that dereferences iri#part fetches iri's document, so that document describes
+    every part (evidence spans of an article are such parts), however many subjects it cuts.
+    """
+
+    counts: dict[str, int]
+    parts: tuple[str, ...]
+
+
+def incoming(store: Store, iri: str) -> Incoming:
+    """How many distinct subjects point at iri through each property, and which are its parts."""
+    rows = store.select(
+        f"""SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+          {{ ?s ?p <{iri}> }} UNION {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} }} GROUP BY ?p"""
+    )
+    parts = store.select(
+        f"""SELECT DISTINCT ?s WHERE {{ {{ ?s ?p <{iri}> }} UNION {{ GRAPH ?g {{ ?s ?p <{iri}> }} }}
+          FILTER(STRSTARTS(STR(?s), {ox.Literal(iri + "#")})) }}"""
+    )
+    return Incoming({r["p"].value: int(r["n"].value) for r in rows},
+                    tuple(sorted(r["s"].value for r in parts)))
+
+
+def describe(
+    store: Store, iris: Iris, iri: str, *, summary: Incoming | None = None,
+    only: str | None = None, page: int = 1, events: Iterable[str] = (),
+) -> Description:
+    """iri's statements, labels and sources: all outgoing ones, and of the incoming ones the
+    first MAX_INCOMING subjects of each property (only: page ``page`` of INCOMING_PAGE subjects
+    of that property), plus the role statements of the given events.
+
+    summary is incoming(store, iri), when the caller keeps it (it costs a scan of everything
+    that points at iri).
+    """
     target = ox.NamedNode(iri)
     desc = Description(iri)
-    incoming: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
-    for n, q in enumerate(store.quads(obj=target)):
-        if n >= MAX_INCOMING:
+    summary = summary or incoming(store, iri)
+    desc.incoming_counts = dict(summary.counts)
+    found: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]] = {}
+    size = INCOMING_PAGE if only is not None else MAX_INCOMING
+    skip = (max(page, 1) - 1) * size if only is not None else 0
+    for predicate, count in summary.counts.items():
+        if only is not None and predicate != only:
+            continue
+        if count > skip + size:
             desc.incoming_truncated = True
-            break
-        graph = _graph_key(q.graph_name)
-        if graph is not None:
-            incoming.setdefault((q.predicate.value, q.subject), []).append(graph)
+        _take_subjects(store, predicate, target, skip, size, found)
+    for event in events:
+        for role in ROLES:
+            for q in store.quads(subject=event, predicate=role, obj=target):
+                graph = _graph_key(q.graph_name)
+                if graph is not None and graph not in found.setdefault((role, q.subject), []):
+                    found[(role, q.subject)].append(graph)
     desc.outgoing = outgoing_statements(store, iri)
-    desc.incoming = [Statement(p, v, tuple(sorted(g))) for (p, v), g in incoming.items()]
-    desc.fragments = _fragments(store, iri, desc.incoming)
+    desc.incoming = [Statement(p, v, tuple(sorted(g))) for (p, v), g in found.items()]
+    desc.fragments = {part: outgoing_statements(store, part) for part in summary.parts}
     linked = {iri}
     for s in (*desc.outgoing, *desc.incoming, *(f for part in desc.fragments.values() for f in part)):
         linked.add(s.predicate)
@@ -181,8 +256,31 @@ def describe(store: Store, iris: Iris, iri: str) -> Description:
             linked.add(s.value.value)
     desc.label_literals = label_literals(store, linked)
     graphs = {g for s in (*desc.outgoing, *desc.incoming) for g in s.graphs}
-    desc.sources = sources(store, iris, graphs)
+    desc.sources = credit_sites(sources(store, iris, graphs), desc)
     return desc
+
+
+def _take_subjects(
+    store: Store, predicate: str, target: ox.NamedNode, skip: int, size: int,
+    found: dict[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], list[str]],
+) -> None:
+    """The subjects skip+1 … skip+size of (?, predicate, target), with their graphs, into found.
+
+    The store's indexes give the quads of one predicate and object in the same order from
+    request to request (ordered by subject within the default graph, then the named graphs),
+    so a page holds the same subjects until the data changes.
+    """
+    order: dict[ox.NamedNode | ox.BlankNode | ox.Literal, int] = {}
+    for q in store.quads(predicate=predicate, obj=target):
+        if q.subject not in order:
+            if len(order) == skip + size:
+                return
+            order[q.subject] = len(order)
+        graph = _graph_key(q.graph_name)
+        if order[q.subject] >= skip and graph is not None:
+            graphs = found.setdefault((predicate, q.subject), [])
+            if graph not in graphs:
+                graphs.append(graph)
 
 
 def has_statements(store: Store, iri: str) -> bool:
@@ -191,17 +289,6 @@ def has_statements(store: Store, iri: str) -> bool:
     return any(True for _ in store.quads(subject=iri)) or any(
         True for _ in store.quads(obj=node)
     )
-
-
-def _fragments(store: Store, iri: str, incoming: list[Statement]) -> dict[str, list[Statement]]:
-    """The statements about the hash IRIs of iri (iri#…) that point back at it.
-
-    A client that dereferences iri#part fetches iri's document, so that document must
-    describe the part (evidence spans of an article are such parts).
-    """
-    parts = sorted({s.value.value for s in incoming
-                    if isinstance(s.value, ox.NamedNode) and s.value.value.startswith(iri + "#")})
-    return {part: outgoing_statements(store, part) for part in parts}
 
 
 def outgoing_statements(store: Store, iri: str) -> list[Statement]:
@@ -267,7 +354,7 @@ def sources(store: Store, iris: Iris, graphs: Iterable[str]) -> dict[str, Source
         elif graph == DEFAULT_GRAPH:
             result[graph] = Source(graph, "default")
         else:
-            result[graph] = Source(graph, "other")
+            result[graph] = Source(graph, "gdelt" if graph.startswith(iris.gdelt_prefix) else "other")
     metadata = article_metadata(store, set(articles.values()))
     for graph, article in articles.items():
         result[graph] = Source(graph, "article", article, *metadata.get(article, (None,) * 4))
@@ -296,51 +383,43 @@ def article_metadata(store: Store, articles: set[str]) -> dict[str, tuple[str | 
     return found
 
 
-def timeline(store: Store, iris: Iris, iri: str) -> list[TimelineEntry]:
-    """The events iri took part in (any role), oldest first, with counterparts and sources."""
-    roles = " ".join(f"<{r}>" for r in ROLES)
-    rows = store.select(
-        f"""SELECT ?event ?role ?g WHERE {{
-          VALUES ?role {{ {roles} }}
-          GRAPH ?g {{ ?event ?role <{iri}> }}
-          ?event a <{NG.Event}> .
-        }}"""
-    )
-    events: dict[str, tuple[set[str], set[str]]] = {}
-    for r in rows:
-        roles_of, graphs = events.setdefault(r["event"].value, (set(), set()))
-        roles_of.add(r["role"].value)
-        graphs.add(r["g"].value)
+def timeline(store: Store, iris: Iris, iri: str, events: Iterable[str]) -> list[TimelineEntry]:
+    """The given events iri took part in (a page of kg.publish.activity), in the order given,
+    with iri's roles, the counterparts and the sources: look-ups for these events only."""
+    descs = [Description(event, outgoing_statements(store, event)) for event in events]
+    linked = {d.iri for d in descs} | {
+        s.value.value for d in descs for s in d.outgoing
+        if s.predicate in ROLES or s.predicate == str(NG.claimedBy) or s.predicate == str(NG.reportedBy)
+        if isinstance(s.value, ox.NamedNode)
+    }
+    literals = label_literals(store, linked)
+    target = ox.NamedNode(iri)
+    graphs = {g for d in descs for s in d.outgoing if s.predicate in ROLES and s.value == target
+              for g in s.graphs if g != DEFAULT_GRAPH}
+    found = sources(store, iris, graphs)
     entries = []
-    for event, (roles_of, graphs) in events.items():
-        desc = describe_light(store, event)
+    for desc in descs:
+        desc.label_literals = literals
+        mine = [s for s in desc.outgoing if s.predicate in ROLES and s.value == target]
         counterparts = [
             s.value.value for s in desc.outgoing
             if s.predicate in ROLES and isinstance(s.value, ox.NamedNode)
             and s.value.value != iri and s.predicate != str(NG.location)
         ]
+        graphs_of = sorted({g for s in mine for g in s.graphs if g != DEFAULT_GRAPH})
         entries.append(TimelineEntry(
-            event=event,
-            label=desc.label(event),
+            event=desc.iri,
+            label=desc.label(desc.iri),
             date=event_date(desc),
             types=tuple(desc.asserted_types),
-            roles=tuple(r for r in ROLES if r in roles_of),
+            roles=tuple(r for r in ROLES if any(s.predicate == r for s in mine)),
             counterparts=tuple(dict.fromkeys(counterparts)),
-            sources=tuple(sources(store, iris, sorted(graphs)).values()),
+            sources=tuple(credit_sites({g: found[g] for g in graphs_of}, desc).values()),
             claimed_by=tuple(v.value for v in desc.values(str(NG.claimedBy))),
             reported_by=tuple(v.value for v in desc.values(str(NG.reportedBy))),
             labels=desc.labels,
         ))
-    entries.sort(key=lambda e: (e.date or "9999", e.label))
     return entries
-
-
-def describe_light(store: Store, iri: str) -> Description:
-    """Only the outgoing statements of iri and labels of what they link (for lists)."""
-    desc = Description(iri, outgoing_statements(store, iri))
-    linked = {iri} | {s.value.value for s in desc.outgoing if isinstance(s.value, ox.NamedNode)}
-    desc.label_literals = label_literals(store, linked)
-    return desc
 
 
 def event_date(desc: Description) -> str | None:
@@ -354,8 +433,11 @@ def event_date(desc: Description) -> str | None:
     return f"since {start}" if start else None
 
 
-def description_triples(desc: Description, document: str | None = None) -> list[ox.Triple]:
-    """The RDF answer for a resource: its triples both ways, labels of linked IRIs, the document."""
+def description_triples(
+    desc: Description, document: str | None = None, more: Iterable[str] = (),
+) -> list[ox.Triple]:
+    """The RDF answer for a resource: its triples both ways, labels of linked IRIs, the document
+    and, as its rdfs:seeAlso, the URLs of the next pages (more) of what it leaves out."""
     subject = ox.NamedNode(desc.iri)
     triples: dict[ox.Triple, None] = {}
     for s in desc.outgoing:
@@ -375,13 +457,18 @@ def description_triples(desc: Description, document: str | None = None) -> list[
         triples[ox.Triple(doc, RDF.type, FOAF.Document)] = None
         triples[ox.Triple(doc, FOAF.primaryTopic, subject)] = None
         if desc.incoming_truncated:  # say so, rather than pass a part off as the whole
-            note = (f"Only the first {MAX_INCOMING} statements that point at this resource are "
-                    "included; the SPARQL endpoint has them all.")
+            note = (f"Only the first {MAX_INCOMING} subjects of each property that points at this "
+                    "resource are included; rdfs:seeAlso links the next pages, and the SPARQL "
+                    "endpoint has them all.")
             triples[ox.Triple(doc, RDFS.comment, ox.Literal(note, language="en"))] = None
+        for url in more:
+            triples[ox.Triple(doc, RDFS.seeAlso, ox.NamedNode(url))] = None
     return list(triples)
 
 
-def description_quads(store: Store, desc: Description, document: str | None = None) -> list[ox.Quad]:
+def description_quads(
+    store: Store, desc: Description, document: str | None = None, more: Iterable[str] = (),
+) -> list[ox.Quad]:
     """The description as a dataset (for TriG, N-Quads): description_triples in the default graph,
     and each statement again in the named graphs that hold it, with what the store says of them.
 
@@ -390,7 +477,7 @@ def description_quads(store: Store, desc: Description, document: str | None = No
     (Comunica prefers N-Quads and queries the default graph).
     """
     quads: dict[ox.Quad, None] = {}
-    for t in description_triples(desc, document):
+    for t in description_triples(desc, document, more):
         quads[ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())] = None
     graphs: set[str] = set()
 

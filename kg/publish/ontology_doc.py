@@ -8,6 +8,8 @@ from functools import lru_cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from kg.model.ontology import class_roles
+from kg.model.ontology import roles as all_roles
 from kg.model.vocab import NG_IRI
 from kg.publish.describe import short_name
 
@@ -27,6 +29,13 @@ class Term:
     range: list[str] = field(default_factory=list)
     matches: list[tuple[str, str]] = field(default_factory=list)  # (relation, IRI)
     cameo: str | None = None
+    inverse_label: str | None = None  # a property read backwards, as pages head incoming statements
+    # An event class: the roles its SHACL shapes name (with its superclasses'), the required
+    # ones, and the refused ones with the message that names the role to use instead.
+    roles: list[str] = field(default_factory=list)
+    required_roles: list[str] = field(default_factory=list)
+    refused_roles: list[tuple[str, str]] = field(default_factory=list)
+    any_role: bool = False  # an event class no shape restricts (ng:Event, the grouping classes)
 
 
 @dataclass
@@ -57,6 +66,8 @@ def _cached(serialised: int, graph: Graph) -> OntologyDoc:
                     terms[str(s)] = Term(str(s), str(s)[len(NG_IRI):], _text(graph, s, RDFS.label),
                                          _text(graph, s, RDFS.comment), kind)
     cameo = URIRef(NG_IRI + "cameoCode")
+    inverse = URIRef(NG_IRI + "inverseLabel")
+    roles = class_roles()
     for iri, term in terms.items():
         s = URIRef(iri)
         parent_p = RDFS.subClassOf if term.kind == "class" else RDFS.subPropertyOf
@@ -67,6 +78,12 @@ def _cached(serialised: int, graph: Graph) -> OntologyDoc:
             term.matches += [(short_name(str(rel)), str(o)) for o in graph.objects(s, rel)]
         code = graph.value(s, cameo)
         term.cameo = str(code) if code is not None else None
+        term.inverse_label = _text(graph, s, inverse) or None
+        if iri in roles:
+            term.roles = list(roles[iri].uses) or list(all_roles())
+            term.any_role = not roles[iri].uses
+            term.required_roles = list(roles[iri].required)
+            term.refused_roles = list(roles[iri].refused.items())
     for iri, term in terms.items():
         for parent in term.parents:
             if parent in terms:
@@ -82,5 +99,6 @@ def _cached(serialised: int, graph: Graph) -> OntologyDoc:
 
 
 def ontology_doc(graph: Graph) -> OntologyDoc:
-    """Classes and properties of the ng: namespace with labels, comments, hierarchy and mappings."""
+    """Classes and properties of the ng: namespace with labels, comments, hierarchy, mappings,
+    the roles of each event class and the inverse label of each property."""
     return _cached(len(graph), graph)

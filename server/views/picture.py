@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from kg.model.iris import Iris
+from kg.model.vocab import NG
 from kg.publish import describe as kd
 
 MAX_NODES = 14
@@ -19,7 +20,8 @@ COLOURS = {
     "place": "#2a8f86", "facility": "#8c6d1f", "office": "#a33a6b", "tenure": "#777777",
     "agreement": "#4b6584", "relation": "#4b6584", "article": "#444444", "source": "#444444",
 }
-SKIPPED = {kd.RDF_TYPE, kd.OWL_SAME_AS}
+# ng:involves is inferred from the roles: an edge of its own would hide the role's name.
+SKIPPED = {kd.RDF_TYPE, kd.OWL_SAME_AS, str(NG.involves)}
 
 
 def _clip(text: str, n: int = 28) -> str:
