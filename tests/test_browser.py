@@ -67,7 +67,7 @@ def test_search_entity_event_article_query(site, browser_page):
     assert "Meeting" in page.locator("p.summary").inner_text()
     shot(page, "04-event")
 
-    page.locator("td.prov a.source").first.click()
+    page.locator("p.reported a.source").first.click()  # said once above the statements
     page.wait_for_url("**/id/article/article-001.html")
     assert "Facts this article contributed" in page.content()
     shot(page, "05-article")

@@ -51,23 +51,38 @@ def article_text(store: Store, article: str) -> str | None:
     return None
 
 
-def article_evidence(store: Store, article: str, graph: str, facts: Iterable[str]) -> dict[str, list[str]]:
-    """For each fact of an article's graph, the sentences of the stored text its evidence points at."""
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence span of a fact: its IRI (article#…) and, when the text is stored, its words."""
+
+    span: str
+    sentence: str | None
+
+    @property
+    def anchor(self) -> str:
+        """The fragment of the span's IRI: the id of its place on the article's page."""
+        return self.span.split("#", 1)[-1]
+
+
+def article_evidence(
+    store: Store, article: str, graph: str, facts: Iterable[str],
+) -> dict[str, list[Evidence]]:
+    """For each fact of an article's graph, its evidence spans with the stored text they point at."""
     text = article_text(store, article)
-    return {fact: evidence_sentences(store, fact, text, graph) for fact in facts}
+    return {fact: evidence_spans(store, fact, text, graph) for fact in facts}
 
 
-def evidence_sentences(store: Store, fact: str, text: str | None, graph: str) -> list[str]:
-    """The stretches of text a fact's evidence spans point at, in text order (empty without text)."""
-    if text is None:
-        return []
-    spans = []
+def evidence_spans(store: Store, fact: str, text: str | None, graph: str) -> list[Evidence]:
+    """A fact's evidence spans in text order, each with the stretch of text it points at (None
+    without the text, or when its offsets fall outside it)."""
+    found = []
     for q in store.quads(subject=fact, predicate=as_node(NG.evidence).value, graph=graph):
         start = _offset(store, q.object.value, as_node(NG.startOffset).value, graph)
         end = _offset(store, q.object.value, as_node(NG.endOffset).value, graph)
-        if start is not None and end is not None and 0 <= start < end <= len(text):
-            spans.append((start, end))
-    return [text[start:end].strip() for start, end in sorted(set(spans))]
+        fits = text is not None and start is not None and end is not None and 0 <= start < end <= len(text)
+        sentence = text[start:end].strip() if fits else None  # type: ignore[index]
+        found.append((start if start is not None else -1, q.object.value, sentence))
+    return [Evidence(span, sentence) for _, span, sentence in sorted(set(found))]
 
 
 def _offset(store: Store, span: str, predicate: str, graph: str) -> int | None:
