@@ -69,8 +69,7 @@ class Watched:
         self.page.on("request", lambda r: r.method == "POST" and self.posts.append(r.url))
 
     def _console(self, message) -> None:
-        # The browser asks for /favicon.ico on its own; we serve none, and that is no error of ours.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        if message.type == "error":
             self.errors.append(f"{message.text} ({message.location.get('url')})")
 
     def _dialog(self, dialog) -> None:

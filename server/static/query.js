@@ -13,6 +13,9 @@
   const downloads = document.getElementById("downloads");
   const SELECT_FORMATS = ["json", "xml", "csv", "tsv"];
   const GRAPH_FORMATS = ["turtle", "ntriples", "jsonld", "rdfxml"];
+  // The file extension each download is saved under (the endpoint's format= names the format).
+  const EXTENSIONS = {json: "json", xml: "xml", csv: "csv", tsv: "tsv",
+                      turtle: "ttl", ntriples: "nt", jsonld: "jsonld", rdfxml: "rdf"};
   const WEB_IRI = /^https?:\/\//i;
 
   function pageUrl(iri) {
@@ -40,6 +43,8 @@
       a.href = config.endpoint + "?query=" + encodeURIComponent(q) + "&format=" + name;
       a.textContent = name;
       a.className = "download";
+      // Saved as a file, not opened in the tab (the endpoint is on this origin, so the browser honours it).
+      a.download = "newsgraph-" + (names === SELECT_FORMATS ? "results" : "graph") + "." + EXTENSIONS[name];
       downloads.appendChild(a);
       downloads.appendChild(document.createTextNode(" "));
     }
