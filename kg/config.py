@@ -61,6 +61,29 @@ class Settings:
     workers: int = _setting(
         0, "Query worker processes for `kg serve` (0: one per CPU core)."
     )
+    spare_workers: int = _setting(
+        2,
+        "Extra query workers started, up to this many, while long queries hold the others "
+        "(a cheap query never waits behind them); each stops once it is idle and not needed.",
+    )
+    client_queries: int = _setting(
+        0,
+        "Queries one client address may have running at once; more wait for their turn (up "
+        "to half the HTTP threads), and past that get 429 with Retry-After (0: one less than "
+        "the query workers, at least 1, so one client never holds them all).",
+    )
+    trusted_proxies: tuple[str, ...] = _setting(
+        lambda: (),
+        "Addresses (or networks such as 10.0.0.0/8) of reverse proxies whose X-Forwarded-For "
+        "names the client (space-separated in the environment); others' is ignored.",
+        env_separator=" ",
+    )
+    query_memory: int = _setting(
+        0,
+        "MiB of memory one query (or one upload's parse) may take in its worker before it is "
+        "stopped with a 503 (0: half the machine's memory shared among all the workers there "
+        "can be, spares included).",
+    )
     allowed_services: tuple[str, ...] = _setting(
         lambda: ("https://query.wikidata.org/", "https://dbpedia.org/sparql"),
         "URL prefixes that SPARQL SERVICE may call (space-separated in the environment).",

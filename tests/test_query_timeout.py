@@ -28,8 +28,10 @@ BIG = (
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    # Every request here comes from 127.0.0.1: its share must cover both workers
+    # (tests/test_fair_share.py pins the share itself).
     with running_server(tmp_path_factory.mktemp("timeout"),
-                        query_timeout=str(LIMIT)) as running:
+                        query_timeout=str(LIMIT), client_queries="4") as running:
         yield running
 
 

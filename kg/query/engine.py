@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import functools
 import hashlib
+import os
 import threading
 import time
 import uuid
@@ -18,13 +19,20 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from kg.config import Settings
-from kg.errors import QueryEvaluationError, QuerySyntaxError, QueryTimeoutError, ServiceError
+from kg.errors import (
+    QueryEvaluationError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    ServiceError,
+    TooManyQueriesError,
+)
 from kg.model import formats
 from kg.model.formats import Format
 from kg.model.sparql_text import check_nesting, is_volatile, with_using
 from kg.query import federation
 from kg.query.syntax_help import explain, with_known_prefixes
 from kg.store import Store
+from kg.store.base import Quad
 
 T = TypeVar("T")
 
@@ -151,6 +159,78 @@ class _ResultCache:
             self._bytes = 0
 
 
+class _ClientShare:
+    """How many queries each client address has running, held to a limit per client.
+
+    A query past the limit waits for one of its client's own to end, up to ``queue`` of
+    them: clients that send their queries side by side (Comunica sends several at once) get
+    them answered one after another, and one client still holds a bounded share of the HTTP
+    threads. Past that, or after the wait, it is refused.
+    """
+
+    def __init__(self, limit: int, *, queue: int, wait: float) -> None:
+        self.limit = limit
+        self._queue_size = queue
+        self._wait = wait
+        self._running: dict[str, int] = {}
+        self._waiting: dict[str, int] = {}
+        self._ended = threading.Condition()
+
+    def enter(self, client: str) -> Callable[[], None]:
+        """Count one more query of client; returns what ends it (calling it twice is harmless).
+
+        :raises TooManyQueriesError: when the client has limit queries running and as many
+            waiting, or its turn did not come within the wait.
+        """
+        with self._ended:
+            if self._running.get(client, 0) >= self.limit:
+                self._queue(client)
+            self._running[client] = self._running.get(client, 0) + 1
+        left = False
+
+        def leave() -> None:
+            nonlocal left
+            with self._ended:
+                if left:
+                    return
+                left = True
+                running = self._running.pop(client) - 1
+                if running:
+                    self._running[client] = running
+                self._ended.notify_all()
+
+        return leave
+
+    def _queue(self, client: str) -> None:
+        """Wait (the lock held by the caller) until client has a free place; raise if it may not."""
+        waiting = self._waiting.get(client, 0)
+        if waiting >= self._queue_size:
+            raise self._refusal(client)
+        self._waiting[client] = waiting + 1
+        try:
+            if not self._ended.wait_for(lambda: self._running.get(client, 0) < self.limit, self._wait):
+                raise self._refusal(client)
+        finally:
+            self._waiting[client] -= 1
+            if not self._waiting[client]:
+                del self._waiting[client]
+
+    def _refusal(self, client: str) -> TooManyQueriesError:
+        return TooManyQueriesError(
+            f"client {client} has {self._running.get(client, 0)} queries running and more waiting, as "
+            f"many as one client may (client_queries = {self.limit}); send this one again when one "
+            "of them ends"
+        )
+
+
+def _until_done(chunks: Iterator[bytes], done: Callable[[], None]) -> Iterator[bytes]:
+    """The chunks, calling done once the last one is out (or the stream is given up)."""
+    try:
+        yield from chunks
+    finally:
+        done()
+
+
 # --- engines
 
 
@@ -169,6 +249,22 @@ class QueryEngine:
         self._boot = uuid.uuid4().hex[:8]  # ETags from an earlier run never match
         self._write_lock = threading.Lock()
         self._cache = _ResultCache()
+        # One client may never hold every worker: the last one is always someone else's, and
+        # its queries waiting for their turn hold at most half the HTTP server's threads.
+        self._clients = _ClientShare(
+            settings.client_queries or max(1, self.size - 1),
+            queue=max(1, settings.http_threads // 2), wait=settings.query_timeout,
+        )
+
+    @property
+    def size(self) -> int:
+        """How many queries run at once before the next one waits."""
+        return self.settings.workers or os.cpu_count() or 2
+
+    @property
+    def client_limit(self) -> int:
+        """How many queries one client address may have running at once."""
+        return self._clients.limit
 
     @property
     def version(self) -> int:
@@ -192,9 +288,12 @@ class QueryEngine:
             return None
         return f'"{self._boot}-{self._version}-{job.digest}"'
 
-    def run(self, job: QueryJob) -> QueryResult:
-        """Run a query; the first chunk is produced before this returns.
+    def run(self, job: QueryJob, *, client: str | None = None) -> QueryResult:
+        """Run a query for a client address (None: no limit); the first chunk is ready on return.
 
+        A cached answer is free; any other counts against the client's share (client_queries)
+        until its last chunk is out or the result is closed.
+        :raises TooManyQueriesError: when the client has its share of queries running already.
         :raises QuerySyntaxError: when the query does not parse or nests too deeply.
         :raises ServiceNotAllowedError: when a SERVICE endpoint is not allowed.
         :raises QueryTimeoutError: when it passes the time limit before its first chunk.
@@ -217,22 +316,33 @@ class QueryEngine:
         if uses_service:
             # pyoxigraph has no timeout per SERVICE call: bound the whole query instead.
             limit = min(limit, self.settings.service_timeout)
+        leave = _nothing
         try:
             if uses_service:  # remote calls go out here, with our time limit and User-Agent
                 job = replace(job, sparql=federation.call_services(job.sparql, self.settings, job.base_iri))
+            # The share is of the workers: a SERVICE call (to ourselves, even) holds none.
+            leave = _nothing if client is None else self._clients.enter(client)
             kind, fmt, chunks = self._execute(job, time.monotonic() + limit)
         except QuerySyntaxError as exc:
+            leave()
             raise QuerySyntaxError(explain(original, str(exc), added)) from None
         except QueryEvaluationError as exc:
+            leave()
             if uses_service and type(exc) is QueryEvaluationError:
                 raise ServiceError(str(exc)) from exc
             raise
+        except BaseException:
+            leave()
+            raise
         if isinstance(chunks, list):  # complete already: no stream to keep open
+            leave()
             body = b"".join(chunks)
             if cacheable and len(body) <= CACHE_ENTRY_BYTES:
                 self._cache.put(key, kind, fmt, body)
             return QueryResult(kind, fmt, iter((body,)), etag, whole=body)
-        closers: tuple[Callable[[], None], ...] = (getattr(chunks, "close", _nothing),)
+        # A generator not yet started runs no finally when closed: leave is a closer too.
+        closers: tuple[Callable[[], None], ...] = (getattr(chunks, "close", _nothing), leave)
+        chunks = _until_done(chunks, leave)
         if cacheable:
             chunks = self._caching(key, kind, fmt, chunks)
             closers = (chunks.close, *closers)
@@ -279,10 +389,13 @@ class QueryEngine:
 
     def update(
         self, sparql: str, *, using_graphs: tuple[str, ...] = (),
-        using_named_graphs: tuple[str, ...] = (), base_iri: str | None = None,
+        using_named_graphs: tuple[str, ...] = (), base_iri: str | None = None, by_owner: bool = False,
     ) -> None:
         """Run a SPARQL update with the protocol's using-graph-uri / using-named-graph-uri.
 
+        by_owner: the update comes from the store's owner (kg.store.serving), who may LOAD
+        and SERVICE anywhere, as with the store on disk: it is not read for outbound calls
+        (reading a bulk write's megabytes twice took minutes).
         :raises QuerySyntaxError: when it does not parse, nests too deeply or mixes datasets.
         :raises ServiceNotAllowedError: when a LOAD or SERVICE target is not allowed.
         :raises ServiceError: when a LOAD source or SERVICE endpoint fails (or redirects).
@@ -291,7 +404,8 @@ class QueryEngine:
         sparql, added = with_known_prefixes(sparql)
         check_nesting(sparql)
         try:  # LOAD and SERVICE go out here, checked, with our time limit and User-Agent
-            sparql = federation.call_services(sparql, self.settings, base_iri, update=True)
+            if not by_owner:
+                sparql = federation.call_services(sparql, self.settings, base_iri, update=True)
         except QueryEvaluationError as exc:
             if type(exc) is QueryEvaluationError:  # a remote failed: not the request's fault
                 raise ServiceError(str(exc)) from exc
@@ -301,6 +415,17 @@ class QueryEngine:
             self.write(lambda store: store.update(text, base_iri=base_iri))
         except QuerySyntaxError as exc:
             raise QuerySyntaxError(explain(original, str(exc), added)) from None
+
+    def parse(
+        self, data: bytes, media_type: str, *, graph: str | None = None,
+        base_iri: str | None = None,
+    ) -> list[Quad]:
+        """Parse an uploaded graph document into quads of one graph, as Store.parse does.
+
+        :raises RdfFormatError: when it does not parse (or, in a worker, stops the parser).
+        :raises QueryMemoryError: when parsing it in a worker takes more than query_memory.
+        """
+        return self.store.parse(data, media_type, graph=graph, base_iri=base_iri)
 
     def _published(self) -> None:
         """Called with the write lock held after every write."""
@@ -314,6 +439,11 @@ class InProcessEngine(QueryEngine):
 
     The time limit is checked between chunks only, since a running query cannot be stopped.
     """
+
+    @property
+    def size(self) -> int:
+        """Queries run in the HTTP server's threads, as many at once as it has."""
+        return self.settings.http_threads
 
     def _execute(
         self, job: QueryJob, deadline: float

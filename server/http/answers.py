@@ -68,11 +68,13 @@ def _formats_for(
 
 
 def query_answer(
-    engine: QueryEngine, job: QueryJob, *, method: str = "GET", if_none_match: str | None = None
+    engine: QueryEngine, job: QueryJob, *, method: str = "GET", if_none_match: str | None = None,
+    client: str | None = None,
 ) -> Answer:
     """Run a job, or, when the client's If-None-Match holds its current ETag (or is "*"),
     answer 304 to GET and HEAD and 412 to POST, as RFC 9110 (13.1.2) orders.
 
+    client is the client's address, held to its share of the workers (None: no limit).
     :raises KgError: (a subclass) when the query fails before its first chunk.
     """
     etag = engine.etag(job)
@@ -82,7 +84,7 @@ def query_answer(
         raise PreconditionFailed(
             f"If-None-Match: the answer is still {etag}; send the query by GET to revalidate it"
         )
-    return result_answer(engine.run(job), head=method == "HEAD")
+    return result_answer(engine.run(job, client=client), head=method == "HEAD")
 
 
 def etag_matches(etag: str, header: str, *, strong: bool = False) -> bool:

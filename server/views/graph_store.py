@@ -16,7 +16,6 @@ from kg.query.engine import QueryJob
 from kg.store import AnyStore
 from server.http import negotiation
 from server.http.answers import etag_matches, query_answer
-from server.http.auth import require_writer
 from server.http.protocol import (
     BadRequest,
     GraphTarget,
@@ -129,11 +128,11 @@ def _body_quads(target: GraphTarget) -> list:
             fmt = formats.rdf_parser_format(media_type_of(upload.content_type))
             if fmt is None and upload.filename and "." in upload.filename:
                 fmt = formats.by_name(upload.filename.rsplit(".", 1)[1])
-            quads += ng.store.parse(upload.read(), _readable(fmt, upload.filename or "a part").media_type,
+            quads += ng.engine.parse(upload.read(), _readable(fmt, upload.filename or "a part").media_type,
                                     graph=target.graph, base_iri=base)
         return quads
     fmt = _readable(formats.rdf_parser_format(media_type), f"Content-Type {media_type or '(none)'}")
-    return ng.store.parse(request.get_data(), fmt.media_type, graph=target.graph, base_iri=base)
+    return ng.engine.parse(request.get_data(), fmt.media_type, graph=target.graph, base_iri=base)
 
 
 def _readable(fmt: formats.Format | None, what: str) -> formats.Format:
@@ -147,7 +146,7 @@ def _readable(fmt: formats.Format | None, what: str) -> formats.Format:
 def put_graph() -> Response:
     """Replace a graph with the request body: 201 when it is new, 204 otherwise."""
     ng = state()
-    require_writer(ng.settings, request.headers.get("Authorization"))
+    ng.require_writer(request.headers.get("Authorization"))
     target = _target()
     quads = _body_quads(target)
 
@@ -167,7 +166,7 @@ def post_graph() -> Response:
     we choose, and answers 201 with that IRI in Location (GSP 5.5).
     """
     ng = state()
-    require_writer(ng.settings, request.headers.get("Authorization"))
+    ng.require_writer(request.headers.get("Authorization"))
     new = parse_graph_target(request.args.to_dict(flat=False)) is None
     target = GraphTarget(Iris(ng.settings.base_iri).new_store_graph()) if new else _target()
     quads = _body_quads(target)
@@ -190,7 +189,7 @@ def post_graph() -> Response:
 def delete_graph() -> Response:
     """Remove a graph (empty the default graph): 204, or 404 when it does not exist."""
     ng = state()
-    require_writer(ng.settings, request.headers.get("Authorization"))
+    ng.require_writer(request.headers.get("Authorization"))
     target = _target()
     _require_existing(target)
     if target.graph is None:
