@@ -27,6 +27,14 @@ class QueryTimeoutError(KgError):
     """A query ran past its time limit and was stopped."""
 
 
+class QueryMemoryError(KgError):
+    """A query (or an upload's parse) took more memory than its limit and was stopped."""
+
+
+class TooManyQueriesError(KgError):
+    """A client has as many queries running as it may; it should retry once one ends."""
+
+
 class QueryEvaluationError(KgError):
     """A query parsed but failed while it ran (e.g. a SERVICE call failed)."""
 
@@ -57,8 +65,16 @@ class FactsError(KgError):
         return (FactsError, (self.path, self.problems))
 
 
+class ArticleNotFoundError(KgError):
+    """No article is stored under an id that was asked for."""
+
+
 class ResolutionError(KgError):
     """An entity reference matches no known entity, or more than one."""
+
+
+class AmbiguousNameError(ResolutionError):
+    """A name belongs to several entities of the graph: only a key says which."""
 
 
 class RdfFormatError(KgError):

@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None, *, store: AnyStore | None = Non
     Reads NEWSGRAPH_* variables only when settings is None.
     """
     settings = Settings.from_env() if settings is None else settings
-    store = open_configured_store(settings) if store is None else store
+    store = open_configured_store(settings, through_server=False) if store is None else store
     app = Flask(__name__)
     # Middleware checks the size of every body; multipart forms are werkzeug's to read.
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
@@ -29,9 +29,9 @@ def create_app(settings: Settings | None = None, *, store: AnyStore | None = Non
     app.extensions["newsgraph"] = newsgraph
     app.wsgi_app = Middleware(app.wsgi_app, newsgraph)  # type: ignore[method-assign]
 
-    from server.views import articles, graph_store, ontology, resources, sparql
+    from server.views import articles, classes, favicon, graph_store, ontology, resources, sparql
 
-    for module in (sparql, graph_store, resources, ontology, articles):
+    for module in (sparql, graph_store, resources, ontology, articles, classes, favicon):
         app.register_blueprint(module.blueprint)
 
     @app.before_request

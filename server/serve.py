@@ -9,6 +9,7 @@ from dataclasses import fields
 from typing import Any
 
 from kg.config import Settings, env_name
+from kg.store.serving import ServerNotice, announce, withdraw
 
 # One HTTP process (settings.http_threads threads): it owns the read-write store (an on-disk
 # store admits one writer process), while queries run in kg.query's worker processes.
@@ -18,7 +19,7 @@ def _open_app(settings: Settings) -> Any:
     from kg.store import open_configured_store
     from server import create_app
 
-    store = open_configured_store(settings)
+    store = open_configured_store(settings, through_server=False)
     _bootstrap(store, settings)
     return create_app(settings, store=store)
 
@@ -81,14 +82,31 @@ def app_from_environment() -> Any:
     # Granian does not stop its worker when `kg serve` is killed (kill -9, the OOM killer):
     # this worker ends with it, and its query workers end with this one.
     follow_parent(os.getppid(), "newsgraph: the server process is gone; this worker stops too")
-    app = _open_app(Settings.from_env())
+    settings = Settings.from_env()
+    app = _open_app(settings)
     state = app.extensions["newsgraph"]
-    atexit.register(_close, state)
+    notice = None
+    if state.store.path is not None:
+        # Other `kg` commands find the server here and write through it (kg.store.serving).
+        notice = announce(state.store.path, f"http://{_local_address(settings.host)}:{settings.port}/sparql")
+        state.owner_token = notice.token
+    atexit.register(_close, state, notice)
     return app
 
 
-def _close(state: Any) -> None:
-    # Stop the query workers and flush the store when the HTTP process exits.
+def _local_address(host: str) -> str:
+    """The address a command on this machine reaches a server bound to host by."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def _close(state: Any, notice: ServerNotice | None) -> None:
+    # Stop taking writes, stop the query workers and flush the store when the HTTP process exits.
+    if notice is not None:
+        withdraw(state.store.path, notice)
     state.close()
     state.store.flush()
 

@@ -12,13 +12,14 @@ Flask app too, which raises it before routing so that the one renderer
 from __future__ import annotations
 
 import io
+import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from kg.errors import KgError
+from kg.errors import ConfigError, KgError
 from kg.model import formats
 from server.http.answers import query_answer, query_job
 from server.http.protocol import (
@@ -123,6 +124,7 @@ class Middleware:
         # A base IRI with a path (http://host/newsgraph/) names the server's own resources
         # under that path: they are answered there as at the root, the ontology included.
         self._base_path = urlsplit(state.settings.base_iri).path or "/"
+        self._proxies = trusted_networks(state.settings.trusted_proxies)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         start = _with_headers(environ, start_response)
@@ -148,6 +150,8 @@ class Middleware:
         at 10 MB would be applied as if it were the whole request: it is read here first.
         :raises PayloadTooLarge: naming the limit.
         """
+        if self._state.is_owner(environ.get("HTTP_AUTHORIZATION")):
+            return  # the store's owner could write the same data to the folder directly
         limit = self._state.settings.max_request_bytes
         if len(environ.get("QUERY_STRING", "")) > limit:
             raise PayloadTooLarge(
@@ -179,7 +183,49 @@ class Middleware:
         return query_answer(
             self._state.engine, job, method=environ["REQUEST_METHOD"],
             if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
+            client=client_address(environ, self._proxies),
         )
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    """The trusted_proxies setting as networks (an address is a network of one).
+
+    :raises ConfigError: naming an entry that is neither an address nor a network.
+    """
+    networks = []
+    for proxy in proxies:
+        try:
+            networks.append(ipaddress.ip_network(proxy, strict=False))
+        except ValueError as exc:
+            raise ConfigError(
+                f"trusted_proxies: {proxy!r} is neither an IP address nor a network "
+                f"such as 10.0.0.0/8 ({exc})"
+            ) from None
+    return tuple(networks)
+
+
+def client_address(environ: dict[str, Any], trusted: tuple[Network, ...]) -> str:
+    """Who sent a request: the socket's peer, unless that is a trusted proxy, then the nearest
+    address in its X-Forwarded-For that is not one of ours (anyone can write the rest)."""
+    peer = environ.get("REMOTE_ADDR") or ""
+    if not trusted or not _within(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, trusted):
+            return hop
+    return hops[0] if hops else peer
+
+
+def _within(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 _ALWAYS = {**CORS_HEADERS, **SECURITY_HEADERS}

@@ -18,7 +18,7 @@ from kg.config import Settings
 from kg.errors import KgError
 from kg.model import formats
 from kg.model.iris import Iris
-from kg.store import AnyStore, open_configured_store
+from kg.store import AnyStore, RemoteStore, open_configured_store
 from kg.store.remote import is_remote
 
 
@@ -27,9 +27,12 @@ class _Context:
         self.settings = settings
         self._store: AnyStore | None = None
 
-    def store(self, *, autoload: bool = True) -> AnyStore:
+    def store(self, *, autoload: bool = True, through_server: bool = True) -> AnyStore:
         if self._store is None:
-            self._store = open_configured_store(self.settings)
+            self._store = open_configured_store(self.settings, through_server=through_server)
+            if isinstance(self._store, RemoteStore) and not is_remote(self.settings.store):
+                click.echo(f"kg: {self.settings.store} is served by `kg serve`; going through "
+                           f"{self._store.query_url}", err=True)
             if autoload:
                 from kg.ingest.bootstrap import ensure_initialized
 
@@ -119,12 +122,18 @@ def init(ctx: _Context) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--strict", is_flag=True,
+    help="Reject a file over what is otherwise a warning (a name taken for an entity of another "
+    "kind than its field expects, e.g. a city's name for its state).",
+)
 @pass_context
-def ingest(ctx: _Context, paths: tuple[Path, ...]) -> None:
+def ingest(ctx: _Context, paths: tuple[Path, ...], strict: bool) -> None:
     """Ingest facts files (YAML), or every facts file below the given folders.
 
     An article text (FILE.txt, named directly) is read into a draft by the rules engine, and
-    the draft ingested: with the same checks, and its text kept with the article.
+    the draft ingested: with the same checks, and its text kept with the article. Warnings
+    (what maps, but perhaps not as meant) are printed; with --strict they reject the file.
     """
     from kg.ingest.from_text import TextReader, ingest_texts, read_texts
     from kg.ingest.writer import Ingestor, IngestSummary, facts_files
@@ -135,7 +144,7 @@ def ingest(ctx: _Context, paths: tuple[Path, ...]) -> None:
     files = facts_files([p for p in paths if p not in text_paths])
     store = ctx.store()
     started = time.perf_counter()
-    ingestor = Ingestor(store, ctx.iris)
+    ingestor = Ingestor(store, ctx.iris, strict=strict)
     summary = IngestSummary()
     if len(files) > 1:
         with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
@@ -143,17 +152,23 @@ def ingest(ctx: _Context, paths: tuple[Path, ...]) -> None:
     elif files:
         summary = ingestor.ingest_paths(files)
     if texts:
-        drafted = ingest_texts(TextReader(ctx.iris, store=store, settings=ctx.settings), texts)
+        reader = TextReader(ctx.iris, store=store, settings=ctx.settings)
+        reader.ingestor.strict = strict
+        drafted = ingest_texts(reader, texts)
         summary.articles += drafted.articles
         summary.facts += drafted.facts
         summary.triples += drafted.triples
         summary.errors += drafted.errors
+        summary.warnings += drafted.warnings
     elapsed = time.perf_counter() - started
     for error in summary.errors:
         click.echo(error, err=True)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    warned = f"; {len(summary.warnings)} warning(s) (--strict rejects them)" if summary.warnings else ""
     click.echo(
         f"{summary.articles} article(s), {summary.facts} fact(s), {summary.triples} triple(s) "
-        f"in {elapsed:.2f} s; {len(summary.errors)} file(s) rejected"
+        f"in {elapsed:.2f} s; {len(summary.errors)} file(s) rejected{warned}"
     )
     if summary.errors:
         sys.exit(1)
@@ -326,6 +341,25 @@ def _extension(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+@main.group("delete")
+def delete_group() -> None:
+    """Delete what was ingested (works while `kg serve` runs, through the server)."""
+
+
+@delete_group.command("article")
+@click.argument("article_ids", nargs=-1, required=True)
+@pass_context
+def delete_article(ctx: _Context, article_ids: tuple[str, ...]) -> None:
+    """Delete articles by id (the end of /id/article/ID): graphs, records, provenance, text; all or none."""
+    from kg.ingest.writer import delete_articles
+
+    iris = ctx.iris
+    # An IRI is taken too: what a page or a query shows is what a user pastes.
+    ids = [i.removeprefix(iris.article("")) for i in article_ids]
+    for iri in delete_articles(ctx.store(autoload=False), iris, ids):
+        click.echo(f"deleted {iri}")
+
+
 @main.group("import")
 def import_group() -> None:
     """Import event feeds (GDELT) and news corpora into the graph."""
@@ -408,7 +442,8 @@ def serve(ctx: _Context, **options: Any) -> None:
     from server.serve import run  # the one door from kg into the web layer
 
     settings = ctx.settings.with_overrides(**overrides(options))
-    ctx.store()  # initialise an empty store, then hand the folder over to the server
+    # Initialise an empty store, then hand the folder over to the server (which must own it).
+    ctx.store(through_server=False)
     ctx.close()
     run(settings)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
-from kg.errors import ExtractionError, FactsError, ResolutionError
+from kg.errors import ArticleNotFoundError, ExtractionError, FactsError, ResolutionError
 from kg.ingest.facts_quads import ArticleQuads, article_quads
 from kg.ingest.known import KnownEntities
 from kg.ingest.sources.facts_yaml import parse_facts, read_facts_file
@@ -44,12 +44,14 @@ class IngestSummary:
     triples: int = 0
     errors: list[str] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # of written articles: mapped, perhaps not as meant
 
     def add(self, article: EncodedArticle) -> None:
         self.articles += 1
         self.facts += article.fact_count
         self.triples += article.triple_count
         self.article_ids.append(article.article_id)
+        self.warnings += article.warnings
 
 
 def facts_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -69,12 +71,13 @@ class Ingestor:
 
     def __init__(
         self, store: Store, iris: Iris, gazetteer: Gazetteer | None = None,
-        known: KnownEntities | None = None,
+        known: KnownEntities | None = None, *, strict: bool = False,
     ) -> None:
         self.store = store
         self.iris = iris
         self.gazetteer = gazetteer or Gazetteer.bundled()
         self._known = known
+        self.strict = strict  # what would be a warning (a name of another kind) rejects the file
 
     @property
     def known(self) -> KnownEntities:
@@ -112,6 +115,7 @@ class Ingestor:
             ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
             text_length=text_length,
             text=text,
+            strict=self.strict,
         )
 
     def map_file(self, path: Path) -> EncodedArticle:
@@ -145,12 +149,20 @@ class Ingestor:
             insert=[q for q in quads if q.graph_name.value not in replaced],
         )
 
-    def ingest_text(self, text: str, name: str) -> ArticleQuads:
+    def ingest_text(self, text: str, name: str, *, article_text: str | None = None) -> ArticleQuads:
         """Check and write one facts document given as text (e.g. from an HTTP request).
 
+        article_text is the article's text, stored with it and the evidence checked against
+        it as `kg ingest` checks it against the file a text_file names.
         :raises FactsError: when it is malformed; nothing is written then.
         """
-        article = self.map(parse_facts(text, name), name)
+        facts = parse_facts(text, name)
+        if article_text is None and facts.article.text_file:
+            raise FactsError(name, [
+                f"article, field 'text_file': the facts name the text {facts.article.text_file!r}, "
+                "but it did not come with them; send the article's text too, or leave text_file out"
+            ])
+        article = self.map(facts, name, text=article_text)
         self.write([EncodedArticle.of(article)])
         return article
 
@@ -172,7 +184,7 @@ class Ingestor:
         processes = processes or os.cpu_count() or 1
         if processes > 1 and len(files) >= PARALLEL_FROM_FILES:
             context = multiprocessing.get_context("spawn")  # fork would copy the open store
-            with context.Pool(processes, _worker_init, (self.iris.base, self.known)) as pool:
+            with context.Pool(processes, _worker_init, (self.iris.base, self.known, self.strict)) as pool:
                 self._consume(files, pool.imap(_worker_map, files, chunksize=16), summary, on_file)
         else:
             self._consume(files, map(_guarded(self.map_file), files), summary, on_file)
@@ -222,6 +234,7 @@ class EncodedArticle:
     meta_subjects: tuple[str, ...]
     fact_count: int
     triple_count: int
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, article: ArticleQuads) -> EncodedArticle:
@@ -234,6 +247,7 @@ class EncodedArticle:
             tuple(article.meta_subjects),
             article.fact_count,
             article.triple_count,
+            tuple(article.warnings),
         )
 
 
@@ -274,15 +288,54 @@ def drop_unfinished_writes(store: Store, iris: Iris) -> list[str]:
 def remove_graph(store: Store, iris: Iris, graph: str) -> None:
     """Remove a named graph with what ingestion derived from it, in one transaction.
 
-    That is its inferred-types graph, and the provenance records of both: left behind, they
-    would go on typing and describing facts that are gone.
+    That is its inferred-types graph and the provenance records of both, and for an
+    article's graph the article's own record (title, text, dates): left behind, they would
+    go on typing and describing facts that are gone, and the article would still be listed.
     """
+    graphs, records = _removal(store, iris, graph)
+    store.write(replace=dict.fromkeys(graphs, []), clear_subjects={iris.meta_graph: records})
+
+
+def delete_articles(store: Store, iris: Iris, article_ids: Iterable[str]) -> list[str]:
+    """Remove articles whole (graphs, records, provenance, text) in one transaction; returns their IRIs.
+
+    :raises ArticleNotFoundError: naming every id that is not stored; nothing is removed then.
+    """
+    ids = list(dict.fromkeys(article_ids))
+    missing = [i for i in ids if not _is_stored(store, iris, i)]
+    if missing:
+        raise ArticleNotFoundError(
+            f"no article is stored with the id {', '.join(repr(i) for i in missing)}, so nothing "
+            "was deleted; an article's id is the end of its IRI, /id/article/ID (list them with "
+            "`kg query 'SELECT ?article { ?article a ng:Article }'`)"
+        )
+    graphs: list[str] = []
+    records: list[str] = []
+    for article_id in ids:
+        more_graphs, more_records = _removal(store, iris, iris.article_graph(article_id))
+        graphs += more_graphs
+        records += more_records
+    store.write(replace=dict.fromkeys(graphs, []), clear_subjects={iris.meta_graph: records})
+    return [iris.article(i) for i in ids]
+
+
+def _is_stored(store: Store, iris: Iris, article_id: str) -> bool:
+    article = iris.article(article_id)
+    return store.has_graph(iris.article_graph(article_id)) or store.ask(
+        f"ASK {{ GRAPH <{iris.meta_graph}> {{ <{article}> ?p ?o }} }}"
+    )
+
+
+def _removal(store: Store, iris: Iris, graph: str) -> tuple[list[str], list[str]]:
+    """The graphs to drop and the meta-graph subjects to clear when a graph goes."""
     query = f"SELECT ?d {{ GRAPH <{iris.meta_graph}> {{ ?d <{NG.inferredFrom}> <{graph}> }} }}"
     derived = {row["d"].value for row in store.select(query)}
     if graph.startswith(iris.base):  # ours: its /inferred graph is ours too, recorded or not
         derived.add(iris.inferred_graph(graph))
     graphs = [graph, *sorted(g for g in derived if store.has_graph(g))]
-    store.write(replace=dict.fromkeys(graphs, []), clear_subjects={iris.meta_graph: graphs})
+    article_id = iris.article_of_graph(graph)
+    records = graphs if article_id is None else [*graphs, *iris.article_records(article_id)]
+    return graphs, list(dict.fromkeys(records))
 
 
 def _guarded(map_file: Callable[[Path], EncodedArticle]) -> Callable[[Path], EncodedArticle | FactsError]:
@@ -298,10 +351,10 @@ def _guarded(map_file: Callable[[Path], EncodedArticle]) -> Callable[[Path], Enc
 _worker_ingestor: Ingestor | None = None
 
 
-def _worker_init(base_iri: str, known: KnownEntities) -> None:
+def _worker_init(base_iri: str, known: KnownEntities, strict: bool = False) -> None:
     global _worker_ingestor
     # Mapping needs no store (an in-memory one satisfies the constructor), only what it knows.
-    _worker_ingestor = Ingestor(Store(None), Iris(base_iri), known=known)
+    _worker_ingestor = Ingestor(Store(None), Iris(base_iri), known=known, strict=strict)
 
 
 def _worker_map(path: Path) -> EncodedArticle | FactsError:

@@ -120,6 +120,19 @@ class Iris:
     def article_graph(self, article_id: str) -> str:
         return f"{self.base}graph/article/{article_id}"
 
+    def article_of_graph(self, graph_iri: str) -> str | None:
+        """The article id whose graph this is, or None for any other graph."""
+        prefix = f"{self.base}graph/article/"
+        rest = graph_iri.removeprefix(prefix)
+        return rest if rest != graph_iri and rest and "/" not in rest else None
+
+    def article_records(self, article_id: str) -> list[str]:
+        """The subjects of an article's records in the meta graph: it, its graphs, their making."""
+        graph = self.article_graph(article_id)
+        return [self.article(article_id), graph, self.inferred_graph(graph),
+                f"{self.ingestion_activity_prefix}{article_id}",
+                self.extraction_activity(article_id), self.extraction_engine(article_id)]
+
     def inferred_graph(self, graph_iri: str) -> str:
         return f"{graph_iri}/inferred"
 

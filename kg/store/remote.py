@@ -85,7 +85,7 @@ class RemoteStore(StoreBase):
 
     def __init__(
         self, location: str, *, read_only: bool = False, update_url: str | None = None,
-        timeout: float | None = None,
+        timeout: float | None = None, token: str | None = None,
     ) -> None:
         if not is_remote(location):
             raise StoreError(f"{location!r} is not a sparql+http:// or sparql+https:// URL")
@@ -106,6 +106,8 @@ class RemoteStore(StoreBase):
             ]
         self._opener = urllib.request.build_opener(*handlers)
         self._server: str | None = None  # the Server header of the first answer
+        # A bearer token goes with every request (our own server's owner token, kg.store.serving).
+        self._token = token
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r})"
@@ -115,16 +117,11 @@ class RemoteStore(StoreBase):
     def _post(
         self, url: str, fields: list[tuple[str, str]], accept: str, timeout: float
     ) -> tuple[str, bytes]:
-
+        headers = {"Accept": accept, "Content-Type": formats.FORM, "User-Agent": user_agent()}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
         request = urllib.request.Request(
-            url,
-            data=urllib.parse.urlencode(fields).encode("utf-8"),
-            headers={
-                "Accept": accept,
-                "Content-Type": formats.FORM,
-                "User-Agent": user_agent(),
-            },
-            method="POST",
+            url, data=urllib.parse.urlencode(fields).encode("utf-8"), headers=headers, method="POST",
         )
         try:
             with self._opener.open(request, timeout=timeout) as response:

@@ -1,4 +1,4 @@
-"""The write-token check: queries are public, writes need settings.write_token.
+"""The write-token check: queries are public, writes need settings.write_token (or the owner's).
 
 The token comes as a bearer token or, for clients that only speak HTTP Basic (SPARQLWrapper's
 setCredentials, rdflib's auth=, curl -u, Comunica's --httpAuth), as the Basic password with
@@ -11,23 +11,25 @@ import base64
 import binascii
 import hmac
 
-from kg.config import Settings
 from server.http.protocol import Forbidden, Unauthorized
 
 # What a 401 answers in WWW-Authenticate, one challenge a header (server.http.errors).
 CHALLENGES = ('Bearer realm="newsgraph"', 'Basic realm="newsgraph", charset="UTF-8"')
 
 
-def require_writer(settings: Settings, authorization: str | None) -> None:
+def require_writer(write_token: str, authorization: str | None, *, owner_token: str | None = None) -> None:
     """Let a write through only with the write token, as `Bearer <token>` or a Basic password.
 
+    The store owner's bearer token (kg.store.serving) opens writes too, even with no write token.
     :raises Forbidden: when writes are disabled (no write token configured).
     :raises Unauthorized: when the header is missing or the token is wrong.
     """
-    if not settings.write_token:
-        raise Forbidden("writes are disabled on this server (it has no write token)")
+    if is_owner(authorization, owner_token):
+        return
     scheme, _, credentials = (authorization or "").strip().partition(" ")
     scheme = scheme.lower()
+    if not write_token:
+        raise Forbidden("writes are disabled on this server (it has no write token)")
     if scheme == "basic" and credentials.strip():
         token = _basic_password(credentials.strip())
     elif scheme == "bearer" and credentials.strip():
@@ -37,8 +39,19 @@ def require_writer(settings: Settings, authorization: str | None) -> None:
             "writes need the write token: send 'Authorization: Bearer <token>', or HTTP Basic "
             "with the token as the password (any user name)"
         )
-    if not hmac.compare_digest(token.encode(), settings.write_token.encode()):
+    if not same_token(token, write_token):
         raise Unauthorized(f"the {scheme} credentials do not hold the write token")
+
+
+def is_owner(authorization: str | None, owner_token: str | None) -> bool:
+    """Whether the header is `Bearer <owner_token>` (never, when there is no owner token)."""
+    scheme, _, credentials = (authorization or "").strip().partition(" ")
+    return bool(owner_token) and scheme.lower() == "bearer" and same_token(credentials.strip(), owner_token)
+
+
+def same_token(given: str, expected: str) -> bool:
+    """Whether two tokens are the same, compared in constant time."""
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _basic_password(credentials: str) -> str:

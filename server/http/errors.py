@@ -14,11 +14,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
 from kg.errors import (
+    ArticleNotFoundError,
     ConfigError,
     EngineCrashError,
+    ExtractionError,
     FactsError,
     KgError,
     QueryEvaluationError,
+    QueryMemoryError,
     QuerySyntaxError,
     QueryTimeoutError,
     RdfFormatError,
@@ -26,6 +29,7 @@ from kg.errors import (
     ServiceError,
     ServiceNotAllowedError,
     StoreError,
+    TooManyQueriesError,
 )
 from kg.model import formats
 from server.http.answers import Answer
@@ -51,6 +55,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (Unauthorized, 401),
     (Forbidden, 403),
     (NotFound, 404),
+    (ArticleNotFoundError, 404),
     (MethodNotAllowed, 405),
     (NotAcceptable, 406),
     (PreconditionFailed, 412),
@@ -60,9 +65,12 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (QuerySyntaxError, 400),
     (RdfFormatError, 400),
     (FactsError, 400),
+    (ExtractionError, 400),
     (ResolutionError, 400),
     (ServiceNotAllowedError, 400),
     (QueryTimeoutError, 503),
+    (QueryMemoryError, 503),
+    (TooManyQueriesError, 429),
     (ServiceError, 502),
     (EngineCrashError, 400),
     (QueryEvaluationError, 400),
@@ -74,7 +82,8 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
 TITLES = {
     400: "Bad request", 401: "Authentication needed", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 406: "Not acceptable", 412: "Precondition failed",
-    413: "Request too large", 415: "Unsupported media type", 500: "Server error",
+    413: "Request too large", 415: "Unsupported media type", 429: "Too many queries",
+    500: "Server error",
     502: "A remote service failed", 503: "Service unavailable",
 }
 
@@ -120,7 +129,7 @@ def error_answer(error: Exception, accept: str | None = None, html_page: HtmlPag
         headers.append(("Allow", ", ".join(error.allowed)))
     if isinstance(error, Unauthorized):
         headers += [("WWW-Authenticate", challenge) for challenge in CHALLENGES]
-    if isinstance(error, QueryTimeoutError):
+    if isinstance(error, (QueryTimeoutError, TooManyQueriesError)):
         headers.append(("Retry-After", "1"))
     return Answer(status, headers, [body])
 

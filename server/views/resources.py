@@ -9,6 +9,7 @@ document says `<document> foaf:primaryTopic <thing>`. The ontology has its own m
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,16 +32,19 @@ from markupsafe import Markup, escape
 from kg.model import formats
 from kg.model.formats import Format
 from kg.model.iris import ACTIVITY_KINDS, KINDS, Iris, is_absolute_iri
-from kg.model.vocab import NG, NG_IRI, ONTOLOGY_IRI, PREFIXES, SCHEMA, XSD, sparql_prefixes
+from kg.model.vocab import NG, NG_IRI, ONTOLOGY_IRI, PREFIXES, XSD, sparql_prefixes
 from kg.publish import describe as kd
+from kg.publish.activity import EVENTS_PER_PAGE, Activity, ActivityCache
 from kg.publish.evidence import article_evidence, extraction_of
 from kg.publish.search import SearchCache
-from kg.publish.stats import dataset_stats
+from kg.publish.stats import OverviewCache
 from kg.publish.summary import summary
 from kg.publish.void import DUMP_NAME, DumpCache, void_triples
+from kg.publish.void_overview import void_overview
 from server.http import negotiation
-from server.http.protocol import NotFound
+from server.http.protocol import BadRequest, NotFound
 from server.state import state
+from server.views.chart import months_svg
 from server.views.picture import neighbourhood_svg
 
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
@@ -58,10 +62,17 @@ ENTITY_FORMATS: tuple[Format, ...] = (*DOCUMENT_FORMATS, *DATASET_FORMATS)
 HTML_EXT = "html"
 _DOC_EXT = re.compile(r"^(?P<slug>.+?)\.(?P<ext>html|ttl|jsonld|nt|rdf|trig|nq)$")
 _SEARCH = SearchCache()
+# Per query engine (so per app and store), dropped with it: an id() could be reused.
+_PAGE_CACHES: weakref.WeakKeyDictionary[object, tuple[ActivityCache, OverviewCache]] = \
+    weakref.WeakKeyDictionary()
 _DUMPS: dict[int, DumpCache] = {}
 GROUP_ORDER = (str(NG.agent), str(NG.recipient), str(NG.target), str(NG.participant),
                str(NG.mediator), str(NG.carrier), str(NG.location), str(NG.about), str(NG.date))
-HIDDEN_OUTGOING = {kd.RDF_TYPE, kd.RDFS_LABEL}
+# ng:involves is inferred from the roles and would repeat each of their rows: the RDF has it.
+HIDDEN_OUTGOING = {kd.RDF_TYPE, kd.RDFS_LABEL, str(NG.involves)}
+HIDDEN_INCOMING = {str(NG.involves)}
+# How the data was written, not what it says: the RDF keeps them, pages do not show them.
+INTERNAL = {str(NG.factKey), str(NG.datePrecision), str(NG.evidence)}
 
 
 @blueprint.after_request
@@ -127,13 +138,41 @@ def term_html(term: Any, desc: kd.Description) -> Markup:
             extra = f' <span class="lang">@{escape(term.language)}</span>'
         elif term.datatype != XSD.string:
             extra = f' <span class="dt">{escape(kd.short_name(term.datatype.value))}</span>'
+        rounded = _rounded(term)
+        if rounded is not None:  # people read -2.66; the title and the RDF keep every digit
+            full = escape(term.value)
+            return Markup(f'<span class="literal" title="{full}">{escape(rounded)}</span>{extra}')
         return Markup(f'<span class="literal">{escape(term.value)}</span>{extra}')
     return Markup(f'<span class="bnode">{escape(str(term))}</span>')
+
+
+_DECIMALS = 2
+
+
+def _rounded(term: ox.Literal) -> str | None:
+    """A decimal or double with more than two decimals, rounded to two for reading; else None."""
+    if term.datatype not in (XSD.decimal, XSD.double) or "." not in term.value:
+        return None
+    if len(term.value.split(".", 1)[1].rstrip("0")) <= _DECIMALS or "e" in term.value.lower():
+        return None
+    try:
+        return f"{float(term.value):.{_DECIMALS}f}"
+    except ValueError:  # an ill-typed literal is shown as written
+        return None
 
 
 def _version() -> object:
     ng = state()
     return (id(ng.store), ng.engine.version)
+
+
+def _caches() -> tuple[ActivityCache, OverviewCache]:
+    """The entity and home page figures of this app's engine, each kept for one data version."""
+    engine = state().engine
+    found = _PAGE_CACHES.get(engine)
+    if found is None:
+        found = _PAGE_CACHES.setdefault(engine, (ActivityCache(engine.store), OverviewCache(engine.store)))
+    return found
 
 
 @blueprint.app_context_processor
@@ -204,22 +243,99 @@ def resource(kind: str, slug: str) -> Response:
         if not kd.has_statements(state().store, iri):
             return not_found(f"The graph knows nothing about {iri}.", offered=ENTITY_FORMATS)
         ext = HTML_EXT if isinstance(chosen, str) else chosen.extension
-        response = redirect(_document_url(kind, slug, ext), code=303)
+        target = _document_url(kind, slug, ext)
+        part = [(k, request.args[k]) for k in ("property", "page") if k in request.args]
+        if part:  # ?page= and ?property= name a part of every document (?format= is spent)
+            target += "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in part)
+        response = redirect(target, code=303)
         response.headers["Vary"] = "Accept"
         return response
     fmt = None if match["ext"] == HTML_EXT else formats.by_name(match["ext"])
-    desc = kd.describe(state().store, iris(), iri)
+    store = state().store
+    activity = _caches()[0].get(iri, state().engine.version)
+    paging = Paging.of_request(activity)
+    # The RDF carries the role statements of the page's events; the HTML shows them as a timeline.
+    events = activity.page(paging.page) if paging.only is None and fmt is not None else ()
+    desc = kd.describe(store, iris(), iri, summary=activity.incoming, only=paging.only,
+                       page=paging.page, events=events)
     if not desc.exists:
         if fmt is None:  # the .html document: a page or the message, never RDF
             raise NotFound(f"The graph knows nothing about {iri}.")
         return not_found(f"The graph knows nothing about {iri}.", fmt)
+    paging.check(desc, activity)
+    more = paging.more(desc, activity)
     if fmt in DATASET_FORMATS:
-        return _rdf_response(kd.description_quads(state().store, desc, request.base_url), fmt)
-    if fmt is not None:
-        return _rdf_response(kd.description_triples(desc, request.base_url), fmt)
-    base = _document_url(kind, match["slug"])
-    documents = [(f, f"{base}.{f.extension}") for f in ENTITY_FORMATS]
-    return Response(entity_page(desc, kind, documents), content_type=formats.HTML_CONTENT_TYPE)
+        response = _rdf_response(kd.description_quads(store, desc, paging.url(), more), fmt)
+    elif fmt is not None:
+        response = _rdf_response(kd.description_triples(desc, paging.url(), more), fmt)
+    else:
+        base = _document_url(kind, match["slug"])
+        documents = [(f, f"{base}.{f.extension}") for f in ENTITY_FORMATS]
+        html = entity_page(desc, kind, documents, activity=activity, paging=paging)
+        response = Response(html, content_type=formats.HTML_CONTENT_TYPE)
+    links = [f'<{url}>; rel="{rel}"' for rel, url in paging.links(desc, activity).items()]
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    return response
+
+
+class Paging:
+    """Which part of a resource's document a request asks for: ?page= of its events (latest
+    first, EVENTS_PER_PAGE each) or, with ?property=, of the subjects pointing at it that way."""
+
+    def __init__(self, only: str | None, page: int) -> None:
+        self.only = only
+        self.page = page
+
+    @classmethod
+    def of_request(cls, activity: Activity) -> Paging:
+        """The paging of this request.
+
+        :raises BadRequest: when ?page= is no positive whole number or ?property= no IRI.
+        """
+        only = request.args.get("property") or None
+        text = request.args.get("page", "1")
+        if not text.isdigit() or int(text) < 1:
+            raise BadRequest(f"?page={text}: a page is a whole number from 1, as in ?page=2.")
+        if only is not None and not is_absolute_iri(only):
+            raise BadRequest(f"?property={only}: name the property by its full IRI.")
+        return cls(only, int(text))
+
+    def check(self, desc: kd.Description, activity: Activity) -> None:
+        """:raises NotFound: when the page is past the last one."""
+        last = self.last(desc, activity)
+        if self.page > last:
+            raise NotFound(f"There is no page {self.page} here: the last is {last} ({self.url(last)}).")
+
+    def last(self, desc: kd.Description, activity: Activity) -> int:
+        if self.only is None:
+            return activity.pages(EVENTS_PER_PAGE)
+        return max(1, -(-desc.incoming_counts.get(self.only, 0) // kd.INCOMING_PAGE))
+
+    def url(self, page: int | None = None, only: str | None = None, *, listing: bool = False) -> str:
+        """This document's URL for a page (default: this one) of the events or of one property."""
+        only = only if listing else self.only
+        page = self.page if page is None else page
+        params = ([("property", only)] if only else []) + ([("page", str(page))] if page > 1 else [])
+        query = "&".join(f"{k}={quote(v, safe='')}" for k, v in params)
+        return request.base_url + (f"?{query}" if query else "")
+
+    def links(self, desc: kd.Description, activity: Activity) -> dict[str, str]:
+        """prev and next, as URLs of this document (the Link header and the page's links)."""
+        found = {}
+        if self.page > 1:
+            found["prev"] = self.url(self.page - 1)
+        if self.page < self.last(desc, activity):
+            found["next"] = self.url(self.page + 1)
+        return found
+
+    def more(self, desc: kd.Description, activity: Activity) -> list[str]:
+        """The URLs of what this document leaves out: its next page, each cut property's list."""
+        urls = [url for rel, url in self.links(desc, activity).items() if rel == "next"]
+        if self.only is None:
+            urls += [self.url(1, p, listing=True) for p, n in sorted(desc.incoming_counts.items())
+                     if n > kd.MAX_INCOMING]
+        return urls
 
 
 def _document_url(kind: str, slug: str, ext: str | None = None) -> str:
@@ -232,11 +348,21 @@ def _document_url(kind: str, slug: str, ext: str | None = None) -> str:
 FACT_KINDS = ("event", "tenure", "agreement", "relation")
 
 
-def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, str]]) -> str:
-    """The HTML page of one resource, linking its documents (format, URL)."""
+def entity_page(
+    desc: kd.Description, kind: str, documents: list[tuple[Format, str]], *,
+    activity: Activity | None = None, paging: Paging | None = None,
+) -> str:
+    """The HTML page of one resource, linking its documents (format, URL): with its activity,
+    counts of its events, the page of them that paging asks for and a chart of them by month;
+    with paging.only, the page of subjects pointing at it through that one property instead."""
     store, ids = state().store, iris()
-    grouped_out = _group(desc.outgoing, hidden=HIDDEN_OUTGOING)
-    grouped_in = _group(desc.incoming, hidden=set())
+    activity = activity or Activity(desc.iri)
+    paging = paging or Paging(None, 1)
+    grouped_out = _group(desc.outgoing, hidden=HIDDEN_OUTGOING | INTERNAL)
+    common = _common_sources(desc, [s for _, group in grouped_out for s in group])
+    # An article's evidence spans are shown with its facts (their sentences, or a link each).
+    spans = {str(NG.inArticle)} if kind == "article" else set()
+    grouped_in = _group(desc.incoming, hidden=HIDDEN_INCOMING | spans)
     same_as = [v.value for v in desc.values(kd.OWL_SAME_AS) if isinstance(v, ox.NamedNode)]
     facts = kd.article_facts(store, ids, desc.iri) if kind == "article" else None
     if facts is not None:
@@ -260,17 +386,67 @@ def entity_page(desc: kd.Description, kind: str, documents: list[tuple[Format, s
         same_as=same_as,
         outgoing=grouped_out,
         incoming=grouped_in,
-        timeline=kd.timeline(store, ids, desc.iri),
+        timeline=kd.timeline(store, ids, desc.iri, activity.page(paging.page))
+        if paging.only is None else [],
+        activity=activity,
+        role_types=_role_types(activity),
+        chart=months_svg(activity.months),
+        listing=paging.only,
+        nav=paging.links(desc, activity),
+        page=paging.page,
+        pages=paging.last(desc, activity),
+        more=lambda p: paging.url(1, p, listing=True),
+        desc_url=paging.url(1, None, listing=True),
+        roles=kd.ROLES,
+        per_page=EVENTS_PER_PAGE,
+        max_incoming=kd.MAX_INCOMING,
+        common_sources=[src for src, _ in common.values()],
+        row_sources=lambda graphs: [v for k, v in _row_sources(desc, graphs).items() if k not in common],
         facts=facts,
         evidence=evidence,
-        # Evidence spans are shown as their sentences when the text is stored: offsets stay in the RDF.
-        parts={} if any(evidence.values()) else desc.fragments,
+        # An article's evidence spans are shown with its facts: their offsets stay in the RDF.
+        parts={} if kind == "article" else desc.fragments,
         extraction=extraction_of(store, article_graphs),
         documents=documents,
         picture=neighbourhood_svg(desc, ids, page_url),
         term=lambda t: term_html(t, desc),
         role_label=lambda r: desc.labels.get(r) or kd.short_name(r),
+        inverse_label=lambda p: kd.inverse_label(p, desc.labels.get(p)),
     )
+
+
+def _common_sources(
+    desc: kd.Description, statements: list[kd.Statement],
+) -> dict[str, tuple[kd.Source, bool]]:
+    """The article sources every statement shown has: said once above the table, not per row."""
+    rows = [_row_sources(desc, s.graphs) for s in statements if not s.inferred]
+    if not rows:
+        return {}
+    shared = set.intersection(*(set(r) for r in rows))
+    return {k: v for k, v in rows[0].items() if k in shared and v[0].article}
+
+
+def _row_sources(desc: kd.Description, graphs: Sequence[str]) -> dict[str, tuple[kd.Source, bool]]:
+    """The sources of one statement, each once: an article's graph and its /inferred graph are
+    one article (one headline in the row); (source, whether only inferred) by article or kind."""
+    found: dict[str, tuple[kd.Source, bool]] = {}
+    for graph in graphs:
+        src = desc.sources.get(graph)
+        if src is None:
+            continue
+        key = src.article or src.attribution
+        inferred = graph.endswith("/inferred")
+        if key in found:
+            found[key] = (found[key][0], found[key][1] and inferred)
+        else:
+            found[key] = (src, inferred)
+    return found
+
+
+def _role_types(activity: Activity) -> list[tuple[str, int, list[int]]]:
+    """(type, events, events per role in ROLES order) rows, the most frequent type first."""
+    return [(t, n, [activity.by_role_type.get((r, t), 0) for r in kd.ROLES])
+            for t, n in sorted(activity.by_type.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def _capitalise(text: str) -> str:
@@ -313,17 +489,8 @@ def graph(rest: str) -> Response:
 @blueprint.route("/")
 def home() -> str:
     """What the graph holds, the latest articles and events, search, and where to go next."""
-    store = state().store
-    stats = dataset_stats(store)
-    articles = store.select(
-        f"""SELECT ?a ?headline ?date WHERE {{ ?a a <{NG.Article}> ; {SCHEMA.headline} ?headline .
-        OPTIONAL {{ ?a {SCHEMA.datePublished} ?date }} }} ORDER BY DESC(?date) LIMIT 10"""
-    )
-    events = store.select(
-        f"""SELECT ?e ?label ?date WHERE {{
-          ?e a <{NG.Event}> ; <{kd.RDFS_LABEL}> ?label ; <{NG.date}> ?date }}
-        ORDER BY DESC(STR(?date)) ?label LIMIT 10"""
-    )
+    figures = _caches()[1].get(state().engine.version)  # once per data version
+    stats, articles, events = figures.stats, figures.articles, figures.events
     return render_template(
         "home.html",
         title="Newsgraph",
@@ -383,6 +550,7 @@ def void() -> Response:
         return response
     turtle = kd.serialize(triples, DOCUMENT_FORMATS[0]).decode()
     html = render_template("void.html", title="VoID description", turtle=turtle,
+                           void=void_overview(triples, document),
                            documents=[(f, f"{document}?format={f.name}") for f in DOCUMENT_FORMATS])
     return Response(html, content_type=formats.HTML_CONTENT_TYPE, headers={"Vary": "Accept"})
 
@@ -436,7 +604,8 @@ def readme_examples(folder: Path | None = None) -> list[tuple[str, str]]:
         comments = [line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")]
         # The page prefills every prefix, so the example shows only its own lines.
         body = "\n".join(line for line in text.splitlines() if not line.upper().startswith("PREFIX"))
-        found.append(((comments[0] if comments else path.stem)[:90], body.strip()))
+        # The whole title: the page's select fits its box, and a title cut short reads wrong.
+        found.append((comments[0] if comments else path.stem, body.strip()))
     return found
 
 

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, render_template, request
 
 from kg.model import formats
 from server.http import description, negotiation
-from server.http.auth import require_writer
 from server.http.protocol import UpdateRequest
 from server.state import state
 from server.wsgi import sparql_request
@@ -27,11 +26,13 @@ def sparql() -> Response:
 def update(parsed: UpdateRequest) -> Response:
     """Apply an update for a client holding the write token."""
     ng = state()
-    require_writer(ng.settings, request.headers.get("Authorization"))
+    authorization = request.headers.get("Authorization")
+    ng.require_writer(authorization)
     ng.engine.update(
         parsed.update,
         using_graphs=parsed.using_graphs,
         using_named_graphs=parsed.using_named_graphs,
+        by_owner=ng.is_owner(authorization),
     )
     return Response(status=204)
 
