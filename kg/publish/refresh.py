@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 Key = TypeVar("Key", bound=Hashable)
 Value = TypeVar("Value")
 
-PATIENCE = 0.5  # seconds a page waits for a rebuild before it shows the figures of before
+PATIENCE = 0.25  # seconds a page waits for a rebuild before it shows the figures of before
 
 
 class Refreshing(Generic[Key, Value]):
