@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from kg.model.formats import N_QUADS
 from kg.model.iris import Iris
 from kg.model.vocab import DCTERMS, FOAF, NG, OWL, PREFIXES, RDF, RDFS, VOID, WD, XSD
+from kg.publish.refresh import Refreshing
 from kg.publish.stats import dataset_stats
 from kg.store import Store
 
@@ -34,6 +35,21 @@ LICENSE_NOTE = (
     "capitals of the states in the reference graph come from the countries-states-cities-database "
     "under ODbL 1.0 (its contents under DbCL 1.0). kg/data/SOURCES.md says which part is which."
 )
+
+
+class VoidCache:
+    """void_triples per (document, endpoint, dump) URLs at the latest data version: its counts
+    take seconds over millions of quads (kg.publish.refresh shows the ones before meanwhile)."""
+
+    def __init__(self, store: Store, iris: Iris) -> None:
+        self._kept: Refreshing[tuple[str, str, str], list[ox.Triple]] = Refreshing(
+            lambda urls: void_triples(store, iris, document=urls[0], endpoint=urls[1], dump=urls[2]),
+            size=8,
+        )
+
+    def get(self, version: object, *, document: str, endpoint: str, dump: str) -> list[ox.Triple]:
+        """The VoID triples at this data version (or, while they are rebuilt, the ones before)."""
+        return self._kept.get((document, endpoint, dump), version)
 
 
 def _example_resource(store: Store, iris: Iris) -> ox.NamedNode | None:

@@ -12,7 +12,7 @@ import re
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -39,7 +39,7 @@ from kg.publish.evidence import article_evidence, extraction_of
 from kg.publish.search import SearchCache
 from kg.publish.stats import OverviewCache
 from kg.publish.summary import summary
-from kg.publish.void import DUMP_NAME, DumpCache, void_triples
+from kg.publish.void import DUMP_NAME, DumpCache, VoidCache
 from kg.publish.void_overview import void_overview
 from server.http import negotiation
 from server.http.protocol import BadRequest, NotFound
@@ -63,8 +63,7 @@ HTML_EXT = "html"
 _DOC_EXT = re.compile(r"^(?P<slug>.+?)\.(?P<ext>html|ttl|jsonld|nt|rdf|trig|nq)$")
 _SEARCH = SearchCache()
 # Per query engine (so per app and store), dropped with it: an id() could be reused.
-_PAGE_CACHES: weakref.WeakKeyDictionary[object, tuple[ActivityCache, OverviewCache]] = \
-    weakref.WeakKeyDictionary()
+_PAGE_CACHES: weakref.WeakKeyDictionary[object, PageCaches] = weakref.WeakKeyDictionary()
 _DUMPS: dict[int, DumpCache] = {}
 GROUP_ORDER = (str(NG.agent), str(NG.recipient), str(NG.target), str(NG.participant),
                str(NG.mediator), str(NG.carrier), str(NG.location), str(NG.about), str(NG.date))
@@ -166,12 +165,22 @@ def _version() -> object:
     return (id(ng.store), ng.engine.version)
 
 
-def _caches() -> tuple[ActivityCache, OverviewCache]:
-    """The entity and home page figures of this app's engine, each kept for one data version."""
+class PageCaches(NamedTuple):
+    """What pages count over the whole store, kept per data version (kg.publish.refresh)."""
+
+    activity: ActivityCache  # an entity's events
+    overview: OverviewCache  # the home page's figures
+    void: VoidCache  # the VoID description's
+
+
+def _caches() -> PageCaches:
+    """The page caches of this app's engine."""
     engine = state().engine
     found = _PAGE_CACHES.get(engine)
     if found is None:
-        found = _PAGE_CACHES.setdefault(engine, (ActivityCache(engine.store), OverviewCache(engine.store)))
+        store = engine.store
+        made = PageCaches(ActivityCache(store), OverviewCache(store), VoidCache(store, iris()))
+        found = _PAGE_CACHES.setdefault(engine, made)
     return found
 
 
@@ -252,7 +261,7 @@ def resource(kind: str, slug: str) -> Response:
         return response
     fmt = None if match["ext"] == HTML_EXT else formats.by_name(match["ext"])
     store = state().store
-    activity = _caches()[0].get(iri, state().engine.version)
+    activity = _caches().activity.get(iri, state().engine.version)
     paging = Paging.of_request(activity)
     # The RDF carries the role statements of the page's events; the HTML shows them as a timeline.
     events = activity.page(paging.page) if paging.only is None and fmt is not None else ()
@@ -489,7 +498,7 @@ def graph(rest: str) -> Response:
 @blueprint.route("/")
 def home() -> str:
     """What the graph holds, the latest articles and events, search, and where to go next."""
-    figures = _caches()[1].get(state().engine.version)  # once per data version
+    figures = _caches().overview.get(state().engine.version)  # once per data version
     stats, articles, events = figures.stats, figures.articles, figures.events
     return render_template(
         "home.html",
@@ -540,9 +549,10 @@ def search() -> Response | str:
 def void() -> Response:
     """The VoID description of the dataset: RDF for a client that names an RDF type, else HTML."""
     chosen = negotiate_document()
-    document = request.host_url + ".well-known/void"
-    triples = void_triples(state().store, iris(), document=document, endpoint=request.host_url + "sparql",
-                           dump=request.host_url + "dumps/" + DUMP_NAME)
+    host = request.host_url
+    document = host + ".well-known/void"
+    triples = _caches().void.get(state().engine.version, document=document, endpoint=host + "sparql",
+                                 dump=host + "dumps/" + DUMP_NAME)
     if isinstance(chosen, Format):
         response = _rdf_response(triples, chosen)
         if not request.args.get("format"):
