@@ -1,26 +1,47 @@
-"""What the views share: the settings, the store and the query engine of the running app."""
+"""What the views share: the settings, the store, the query engine and the page caches of the running app."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask import current_app
 
 from kg.config import Settings
+from kg.model.iris import Iris
+from kg.publish.activity import ActivityCache
+from kg.publish.instances import InstanceCache
+from kg.publish.stats import OverviewCache
+from kg.publish.void import VoidCache
 from kg.query.engine import QueryEngine
 from kg.store import AnyStore
 from server.http.auth import is_owner, require_writer
 
 
+class PageCaches(NamedTuple):
+    """What pages count over the whole store, kept per data version (kg.publish.refresh)."""
+
+    activity: ActivityCache  # an entity's events
+    overview: OverviewCache  # the home page's figures
+    void: VoidCache  # the VoID description's
+    instances: InstanceCache  # a class page's sorted instances
+
+
 @dataclass
 class Newsgraph:
-    """What the views need: settings, the store and the query engine over it."""
+    """What the views need: settings, the store, the query engine over it and the page caches."""
 
     settings: Settings
     store: AnyStore
     engine: QueryEngine
     # The token of the store's owner (kg.store.serving): `kg` commands write through it.
     owner_token: str | None = None
+    caches: PageCaches = field(init=False)
+
+    def __post_init__(self) -> None:
+        store = self.store
+        self.caches = PageCaches(ActivityCache(store), OverviewCache(store),
+                                 VoidCache(store, Iris(self.settings.base_iri)), InstanceCache(store))
 
     def require_writer(self, authorization: str | None) -> None:
         """Let a write through with the write token or the owner's (server.http.auth)."""

@@ -110,3 +110,11 @@ def test_an_instance_is_listed_once_under_its_english_label(monkeypatch, lookups
     assert [(i.iri, i.label) for i in listed] == [(b.value, "beta"), (c.value, c.value), (a.value, "Zeta")]
     page = page_of(listed, NG + "State", 2, page_size=2)
     assert (page.pages, page.total, page.first, page.last) == (2, 3, 3, 3)
+
+
+@pytest.mark.parametrize("path", ["/class/State", "/id/state/iran.html"])
+@pytest.mark.parametrize("page", ["%C2%B2", "0", "-1", "two"])
+def test_a_page_number_that_is_none_is_400(client, path: str, page: str) -> None:
+    answer = client.get(f"{path}?page={page}")
+    assert answer.status_code == 400
+    assert "page number" in answer.get_data(as_text=True)

@@ -109,3 +109,14 @@ def test_kg_delete_article(tmp_path: Path) -> None:
                             "FILTER(?a = <https://w3id.org/newsgraph/id/article/test-1>) }"],
                            capture_output=True, text=True, timeout=60)
     assert json.loads(query.stdout) is False
+
+
+@pytest.mark.parametrize("article_id", ["a b", "x> } ; DROP ALL ; #", "Test-1", "../meta"])
+def test_an_id_that_cannot_be_one_is_refused_before_any_query(store: Store, article_id: str) -> None:
+    app = create_app(Settings(store=":memory:", write_token=TOKEN), store=store)
+    before = len(store)
+    answer = app.test_client().delete(f"/articles/{article_id}", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert answer.status_code == 404
+    assert "cannot be an article id" in answer.get_data(as_text=True)
+    assert len(store) == before
+    app.extensions["newsgraph"].close()

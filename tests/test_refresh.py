@@ -46,3 +46,29 @@ def test_only_the_most_recent_keys_are_kept() -> None:
     for key in ("a", "b", "c", "a"):
         kept.get(key, 1)
     assert calls == ["a", "b", "c", "a"]  # "a" was dropped for "c", so built again
+
+
+def test_writes_in_a_row_make_one_catch_up_rebuild_not_a_backlog() -> None:
+    built: list[int] = []
+    version = {"now": 0}
+
+    def build(key: str) -> int:
+        now = version["now"]  # what the store holds when the build starts
+        built.append(now)
+        time.sleep(0.3)
+        return now
+
+    kept = Refreshing(build, size=4, patience=0.01)
+    kept.get("us", 0)
+    for now in range(1, 11):  # ten writes while the first rebuild runs
+        version["now"] = now
+        kept.get("us", now)
+    time.sleep(1.2)
+    assert built == [0, 1, 10]  # the first, the one running, and one more at the newest
+    assert kept.get("us", 10) == 10
+    # A first page of another key does not wait behind rebuilds: it is built by its caller.
+    version["now"] = 11
+    kept.get("us", 11)
+    started = time.monotonic()
+    assert kept.get("uk", 11) == 11
+    assert time.monotonic() - started < 0.55

@@ -26,6 +26,11 @@ def test_void_counts_follow_writes_and_are_kept_between() -> None:
     before = void_triples(client)
     store.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }")  # behind the server's back
     assert void_triples(client) == before  # the same data version: kept, not counted again
+    # Another Host gets its own URLs from the same counts: a Host header cannot start a count.
+    other = client.get("/.well-known/void", headers={"Accept": "text/turtle", "Host": "elsewhere.example"})
+    assert "http://elsewhere.example/sparql" in other.get_data(as_text=True)
+    assert "urn:newsgraph" not in other.get_data(as_text=True)
+    assert f"<http://rdfs.org/ns/void#triples> {before} " in other.get_data(as_text=True)
     answer = client.post("/sparql", data={"update": "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:d> } }"},
                          headers={"Authorization": f"Bearer {TOKEN}"})
     assert answer.status_code == 204

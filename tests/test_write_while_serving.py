@@ -116,3 +116,18 @@ def test_a_notice_others_may_read_or_of_a_dead_process_is_not_trusted(tmp_path: 
     assert running_server(tmp_path) is None
     withdraw(tmp_path, notice)  # not this notice any more: left alone
     assert (tmp_path / NOTICE_NAME).exists()
+
+
+def test_an_owners_chunked_body_is_read_whole(served) -> None:
+    server, folder = served
+    token = json.loads((folder / "store" / NOTICE_NAME).read_text())["token"]
+    lines = [f"<http://example.org/c{i}> <http://example.org/p> \"{'y' * 40}\" .\n" for i in range(1000)]
+    update = "INSERT DATA { GRAPH <http://example.org/chunked> {\n" + "".join(lines) + "} }"
+    body = update.encode()
+    chunks = (body[i:i + 4096] for i in range(0, len(body), 4096))  # requests sends a generator chunked
+    answer = requests.post(server.sparql, data=chunks, timeout=60, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/sparql-update"})
+    assert answer.status_code == 204, answer.text
+    count = requests.get(server.sparql, params={"query": (
+        "SELECT (COUNT(*) AS ?n) { GRAPH <http://example.org/chunked> { ?s ?p ?o } }")}, timeout=30)
+    assert count.json()["results"]["bindings"][0]["n"]["value"] == "1000"

@@ -52,7 +52,7 @@ class Resolver:
     define, found by key or label (and, when nothing else has the name, by fact key).
     """
 
-    def __init__(self, resolve: Callable[[str], object], iris: Iris, facts: ArticleFacts):
+    def __init__(self, resolve: Callable[[str], object], iris: Iris, facts: ArticleFacts) -> None:
         self._resolve = resolve
         self._iris = iris
         self._declared: dict[str, list[Resolved]] = {}

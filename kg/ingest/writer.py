@@ -24,7 +24,7 @@ from kg.ingest.sources.news_text import read_article
 from kg.model.facts import ArticleFacts
 from kg.model.formats import N_QUADS
 from kg.model.gazetteer import Entity, Gazetteer
-from kg.model.iris import Iris
+from kg.model.iris import Iris, is_article_id
 from kg.model.vocab import NG, XSD
 from kg.store import Store
 
@@ -302,6 +302,13 @@ def delete_articles(store: Store, iris: Iris, article_ids: Iterable[str]) -> lis
     :raises ArticleNotFoundError: naming every id that is not stored; nothing is removed then.
     """
     ids = list(dict.fromkeys(article_ids))
+    # Checked first: an id goes into SPARQL text (a remote store's) and into IRIs.
+    malformed = [i for i in ids if not is_article_id(i)]
+    if malformed:
+        raise ArticleNotFoundError(
+            f"{', '.join(repr(i) for i in malformed)} cannot be an article id (lower-case letters, "
+            "digits and single or double hyphens, as in a facts file's article.id); nothing was deleted"
+        )
     missing = [i for i in ids if not _is_stored(store, iris, i)]
     if missing:
         raise ArticleNotFoundError(

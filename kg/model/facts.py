@@ -13,11 +13,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from kg.model.iris import is_absolute_iri
+from kg.model.iris import ARTICLE_ID_PATTERN, is_absolute_iri
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-# An article id may hold "--": kg.model.iris.article_slug writes a corpus id's slashes so.
-ArticleId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:--?[a-z0-9]+)*$")]
+ArticleId = Annotated[str, Field(pattern=ARTICLE_ID_PATTERN)]
 EntityKey = Annotated[str, Field(pattern=r"^[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Qid = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]
 Ref = Annotated[str, Field(min_length=1, description="an entity key such as state/iran, or a name")]

@@ -56,6 +56,15 @@ def is_slug(text: str) -> bool:
     return bool(_SLUG_RE.match(text))
 
 
+# An article id may hold "--": article_slug writes a corpus id's slashes so.
+ARTICLE_ID_PATTERN = r"^[a-z0-9]+(?:--?[a-z0-9]+)*$"
+
+
+def is_article_id(text: str) -> bool:
+    """Whether text can be an article's id (what a facts file's article.id may be)."""
+    return re.match(ARTICLE_ID_PATTERN, text) is not None
+
+
 def article_slug(source_id: str) -> str:
     """An article id from a corpus id: each '/'-separated part slugified, joined by '--'.
 

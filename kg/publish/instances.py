@@ -6,13 +6,12 @@ per data version and class, and every page after the first is a slice of it.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg.model.vocab import RDF, RDFS
+from kg.publish.refresh import Refreshing
 from kg.store import Store
 
 PAGE_SIZE = 100
@@ -88,27 +87,14 @@ def page_of(instances: list[Instance], cls: str, page: int, page_size: int = PAG
 
 
 class InstanceCache:
-    """Sorted instance lists per (data version, class), the few most recently asked for."""
+    """Sorted instance lists per class at the latest data version, the few most recently asked
+    for (kg.publish.refresh: after a write, a slow rebuild shows the list of before)."""
 
-    def __init__(self, size: int = CACHED_CLASSES) -> None:
-        self._lock = threading.Lock()
-        self._size = size
-        self._lists: OrderedDict[tuple[object, str], list[Instance]] = OrderedDict()
+    def __init__(self, store: Store, size: int = CACHED_CLASSES) -> None:
+        self._kept: Refreshing[str, list[Instance]] = Refreshing(
+            lambda cls: sorted_instances(store, cls), size=size
+        )
 
-    def page(self, store: Store, cls: str, version: object, page: int,
-             page_size: int = PAGE_SIZE) -> InstancePage:
-        """Page number page of cls's instances at this data version (read now if not cached)."""
-        key = (version, cls)
-        with self._lock:
-            instances = self._lists.get(key)
-            if instances is None:
-                instances = sorted_instances(store, cls)
-                # A write changes the version: lists of older versions are never asked for again.
-                for old in [k for k in self._lists if k[0] != version]:
-                    del self._lists[old]
-                self._lists[key] = instances
-                while len(self._lists) > self._size:
-                    self._lists.popitem(last=False)
-            else:
-                self._lists.move_to_end(key)
-        return page_of(instances, cls, page, page_size)
+    def page(self, cls: str, version: object, page: int, page_size: int = PAGE_SIZE) -> InstancePage:
+        """Page number page of cls's instances at this data version."""
+        return page_of(self._kept.get(cls, version), cls, page, page_size)

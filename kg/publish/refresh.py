@@ -24,9 +24,10 @@ PATIENCE = 0.25  # seconds a page waits for a rebuild before it shows the figure
 class Refreshing(Generic[Key, Value]):
     """One value per key for the latest data version, the most recently used ``size`` of them.
 
-    The first value of a key is built while the caller waits. After a new version, the
-    value is rebuilt (once, in one background thread for all keys); a caller waits for it up
-    to ``patience`` seconds, then gets the value of the version before.
+    A key's first value is built in the caller's thread. After a new version, the value is
+    rebuilt in one background thread; a caller waits for it up to ``patience`` seconds, then
+    gets the value of the version before. A key has one rebuild at a time: versions that
+    come while it runs are caught up by one more rebuild, at the newest, when it ends.
     """
 
     def __init__(self, build: Callable[[Key], Value], *, size: int, patience: float = PATIENCE) -> None:
@@ -34,7 +35,8 @@ class Refreshing(Generic[Key, Value]):
         self._size = size
         self._patience = patience
         self._values: collections.OrderedDict[Key, tuple[object, Value]] = collections.OrderedDict()
-        self._pending: dict[Key, tuple[object, Future[Value]]] = {}
+        self._running: dict[Key, tuple[object, Future[Value]]] = {}  # the rebuild of each key
+        self._wanted: dict[Key, object] = {}  # the newest version asked for, while one runs
         self._lock = threading.Lock()
         self._builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsgraph-refresh")
 
@@ -45,27 +47,42 @@ class Refreshing(Generic[Key, Value]):
             if kept is not None and kept[0] == version:
                 self._values.move_to_end(key)
                 return kept[1]
-            pending = self._pending.get(key)
-            started = pending is None or pending[0] != version
-            if started:
-                pending = self._pending[key] = (version, self._builder.submit(self._build, key))
-        if started:
-            # Outside the lock: a future already done runs its callback at once, here.
-            pending[1].add_done_callback(lambda done: self._keep(key, version, done))
+            if kept is not None:
+                self._wanted[key] = version
+                running = self._running.get(key) or self._start(key, version)
         if kept is None:
-            return pending[1].result()
+            value = self._build(key)
+            self._keep(key, version, value)
+            return value
+        if running[0] != version:
+            return kept[1]  # an older rebuild runs; the newest follows it
         try:
-            return pending[1].result(timeout=self._patience)
+            return running[1].result(timeout=self._patience)
         except FutureTimeout:
             return kept[1]
 
-    def _keep(self, key: Key, version: object, done: Future[Value]) -> None:
+    def _start(self, key: Key, version: object) -> tuple[object, Future[Value]]:
+        """Start the rebuild of key at version (the caller holds the lock, which _rebuild
+        needs to finish: so it always finds itself in _running)."""
+        running = self._running[key] = (version, self._builder.submit(self._rebuild, key, version))
+        return running
+
+    def _rebuild(self, key: Key, version: object) -> Value:
+        try:
+            value = self._build(key)
+            self._keep(key, version, value)
+            return value
+        finally:
+            with self._lock:
+                del self._running[key]
+                wanted = self._wanted.pop(key, version)
+                if wanted != version:
+                    self._wanted[key] = wanted
+                    self._start(key, wanted)
+
+    def _keep(self, key: Key, version: object, value: Value) -> None:
         with self._lock:
-            if self._pending.get(key, (None, None))[1] is done:
-                del self._pending[key]
-            if done.exception() is not None:
-                return  # the caller waiting for it gets the error; the old value stays
-            self._values[key] = (version, done.result())
+            self._values[key] = (version, value)
             self._values.move_to_end(key)
             while len(self._values) > self._size:
                 self._values.popitem(last=False)

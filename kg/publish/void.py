@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -38,18 +39,33 @@ LICENSE_NOTE = (
 
 
 class VoidCache:
-    """void_triples per (document, endpoint, dump) URLs at the latest data version: its counts
-    take seconds over millions of quads (kg.publish.refresh shows the ones before meanwhile)."""
+    """void_triples at the latest data version: its counts take seconds over millions of quads
+    (kg.publish.refresh shows the ones before meanwhile).
+
+    They are counted once for every host the server is reached by: made with stand-in URLs,
+    which each request's own URLs then replace (a Host header cannot start a count).
+    """
+
+    _STAND_INS = ("urn:newsgraph:void", "urn:newsgraph:sparql", "urn:newsgraph:dump")
 
     def __init__(self, store: Store, iris: Iris) -> None:
-        self._kept: Refreshing[tuple[str, str, str], list[ox.Triple]] = Refreshing(
-            lambda urls: void_triples(store, iris, document=urls[0], endpoint=urls[1], dump=urls[2]),
-            size=8,
+        document, endpoint, dump = self._STAND_INS
+        self._kept: Refreshing[None, list[ox.Triple]] = Refreshing(
+            lambda _: void_triples(store, iris, document=document, endpoint=endpoint, dump=dump), size=1,
         )
 
     def get(self, version: object, *, document: str, endpoint: str, dump: str) -> list[ox.Triple]:
         """The VoID triples at this data version (or, while they are rebuilt, the ones before)."""
-        return self._kept.get((document, endpoint, dump), version)
+        urls = dict(zip(self._STAND_INS, (document, endpoint, dump), strict=True))
+
+        def placed(term: Any) -> Any:
+            if not isinstance(term, ox.NamedNode):
+                return term
+            base, hash_, fragment = term.value.partition("#")
+            return ox.NamedNode(urls[base] + hash_ + fragment) if base in urls else term
+
+        triples = self._kept.get(None, version)
+        return [ox.Triple(placed(t.subject), t.predicate, placed(t.object)) for t in triples]
 
 
 def _example_resource(store: Store, iris: Iris) -> ox.NamedNode | None:

@@ -302,8 +302,25 @@ def memory_limit(settings: Settings, workers: int) -> int:
     shared among workers (the most there can be at once)."""
     if settings.query_memory > 0:
         return settings.query_memory * 1024 * 1024
+    return _machine_memory() // 2 // max(1, workers)
+
+
+# A container's memory limit (cgroup v2, then v1): the host's memory may be far more.
+_CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+
+
+def _machine_memory() -> int:
+    """Bytes of memory this process may use: the machine's, or its container's if less
+    (past a container's limit the kernel kills the worker before our 503 can say why)."""
     physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    return physical // 2 // max(1, workers)
+    for path in _CGROUP_LIMITS:
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            return min(physical, int(text))
+    return physical
 
 
 class ProcessPoolEngine(QueryEngine):
@@ -426,10 +443,16 @@ class ProcessPoolEngine(QueryEngine):
         while not self._closed:
             time.sleep(TEND_SECONDS)
             self._yield_long()
-            try:
-                self._grow()
-            except EngineCrashError as exc:  # said in the log; the next round tries again
-                print(f"newsgraph: {exc}", file=sys.stderr, flush=True)
+            self._grow_or_say_why()
+
+    def _grow_or_say_why(self) -> None:
+        """_grow, from a background thread: a failure (a worker that cannot start, no file
+        descriptors left) is said in the log, and the tending thread tries again next round."""
+        try:
+            self._grow()
+        except Exception as exc:  # noqa: BLE001 - a thread that died here would stop every respawn
+            print(f"newsgraph: cannot start a query worker ({exc}); trying again", file=sys.stderr,
+                  flush=True)
 
     def _yield_long(self) -> None:
         now = time.monotonic()
@@ -470,7 +493,7 @@ class ProcessPoolEngine(QueryEngine):
 
         def respawn() -> None:
             worker.process.wait()
-            self._grow()
+            self._grow_or_say_why()
 
         threading.Thread(target=respawn, name="newsgraph-respawn", daemon=True).start()
 
@@ -487,7 +510,7 @@ class ProcessPoolEngine(QueryEngine):
 
             def replace() -> None:
                 worker.process.wait()
-                self._grow()
+                self._grow_or_say_why()
 
             threading.Thread(target=replace, name="newsgraph-retire", daemon=True).start()
         else:

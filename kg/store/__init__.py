@@ -5,11 +5,12 @@ Everything else reads and writes through the contract of kg.store.base.StoreBase
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from kg.store.oxigraph import Store
 from kg.store.remote import RemoteStore, is_remote
-from kg.store.serving import running_server
+from kg.store.serving import NOTICE_NAME, running_server
 
 if TYPE_CHECKING:
     from kg.config import Settings
@@ -40,7 +41,7 @@ def open_store(
     server = running_server(location) if through_server and location != ":memory:" else None
     if server is not None:
         return RemoteStore(f"sparql+{server.endpoint}", read_only=read_only, timeout=timeout,
-                           token=server.token)
+                           token=server.token, notice_file=str(Path(location) / NOTICE_NAME))
     return Store(location, read_only=read_only)
 
 

@@ -85,7 +85,7 @@ class RemoteStore(StoreBase):
 
     def __init__(
         self, location: str, *, read_only: bool = False, update_url: str | None = None,
-        timeout: float | None = None, token: str | None = None,
+        timeout: float | None = None, token: str | None = None, notice_file: str | None = None,
     ) -> None:
         if not is_remote(location):
             raise StoreError(f"{location!r} is not a sparql+http:// or sparql+https:// URL")
@@ -104,10 +104,14 @@ class RemoteStore(StoreBase):
                 urllib.request.HTTPBasicAuthHandler(passwords),
                 urllib.request.HTTPDigestAuthHandler(passwords),
             ]
+        # A bearer token goes with every request: our own server's owner token (kg.store.serving),
+        # for a server on this machine, so never through a proxy named in the environment.
+        self._token = token
+        if token is not None:
+            handlers.append(urllib.request.ProxyHandler({}))
         self._opener = urllib.request.build_opener(*handlers)
         self._server: str | None = None  # the Server header of the first answer
-        # A bearer token goes with every request (our own server's owner token, kg.store.serving).
-        self._token = token
+        self._notice_file = notice_file  # where the server's address came from, for errors
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r})"
@@ -133,17 +137,22 @@ class RemoteStore(StoreBase):
             if exc.code == 400:
                 raise QuerySyntaxError(f"{url}: {message}") from exc
             if exc.code in (401, 403):
-                raise StoreError(
-                    f"{url} refused the request ({exc.code}); give credentials in the store URL "
-                    f"(sparql+https://user:password@host/…) or grant this user SPARQL update"
-                ) from exc
+                how = (self._stale_notice() if self._notice_file else
+                       "give credentials in the store URL (sparql+https://user:password@host/…) or "
+                       "grant this user SPARQL update")
+                raise StoreError(f"{url} refused the request ({exc.code}); {how}") from exc
             raise QueryEvaluationError(f"{url} answered {exc.code}: {message}") from exc
         except TimeoutError as exc:
             raise QueryTimeoutError(f"{url} did not answer within {timeout:g} s") from exc
         except (urllib.error.URLError, OSError) as exc:
             if isinstance(getattr(exc, "reason", None), TimeoutError):
                 raise QueryTimeoutError(f"{url} did not answer within {timeout:g} s") from exc
-            raise StoreError(f"cannot reach the remote store at {url}: {exc}") from exc
+            how = f"; {self._stale_notice()}" if self._notice_file else ""
+            raise StoreError(f"cannot reach the remote store at {url}: {exc}{how}") from exc
+
+    def _stale_notice(self) -> str:
+        return (f"this server was found in {self._notice_file}; if no `kg serve` holds the store "
+                "any more, remove that file")
 
     def _dataset_fields(
         self, union_default_graph: bool, default_graphs: list[str] | None,

@@ -159,6 +159,19 @@ def _iris(params: Params, name: str) -> tuple[str, ...] | None:
     return tuple(values) if values else None
 
 
+def page_number(text: str | None) -> int:
+    """A ?page= number (1 when absent).
+
+    :raises BadRequest: for anything but a whole number of 1 or more in ASCII digits.
+    """
+    if text is None:
+        return 1
+    # isdigit() alone lets "²" through, which int() then refuses.
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise BadRequest(f"?page={text} is not a page number: give a whole number from 1, as in ?page=2.")
+    return int(text)
+
+
 def check_charset(content_type: str | None) -> None:
     """Let through a body in UTF-8 or its subset US-ASCII only, as the SPARQL Protocol requires.
 

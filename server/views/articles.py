@@ -17,6 +17,7 @@ from server.views.resources import page_url
 
 blueprint = Blueprint("articles", __name__)
 
+
 @blueprint.route("/articles", methods=["POST"])
 def post_article() -> Response:
     """Check and write one article's facts (and text, if sent): 201 with its IRI, or 400 naming each problem.

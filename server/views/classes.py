@@ -8,13 +8,11 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from kg.model import formats
 from kg.model.vocab import NG_IRI
-from kg.publish.instances import InstanceCache
 from kg.publish.ontology_doc import Term
-from server.http.protocol import BadRequest, NotFound
+from server.http.protocol import NotFound, page_number
 from server.state import state
 
 blueprint = Blueprint("classes", __name__)
-_INSTANCES = InstanceCache()
 
 
 @cache
@@ -25,18 +23,6 @@ def ontology_classes() -> dict[str, Term]:
     from kg.publish.ontology_doc import ontology_doc
 
     return {t.name: t for t in ontology_doc(ontology_graph()).classes}
-
-
-def _page_number(text: str | None) -> int:
-    """The ?page= number (1 when absent).
-
-    :raises BadRequest: for anything but a whole number of 1 or more.
-    """
-    if text is None:
-        return 1
-    if not text.isdigit() or int(text) < 1:
-        raise BadRequest(f"?page={text} is not a page number: give a whole number from 1, as in ?page=2.")
-    return int(text)
 
 
 def _local_classes(iris: list[str], classes: dict[str, Term]) -> list[str]:
@@ -52,10 +38,10 @@ def class_page(name: str) -> Response:
     if term is None:
         raise NotFound(f"The ontology has no class called “{name}”; "
                        f"{url_for('ontology_pages.ontology', _external=True)} lists them all.")
-    number = _page_number(request.args.get("page"))
+    number = page_number(request.args.get("page"))
     ng = state()
     # The engine's version changes with every write, so a new instance shows on the next load.
-    page = _INSTANCES.page(ng.store, term.iri, (id(ng.store), ng.engine.version), number)
+    page = ng.caches.instances.page(term.iri, ng.engine.version, number)
     if number > page.pages:
         raise NotFound(f"{term.name} has {page.total} instances on {page.pages} page(s); "
                        f"there is no page {number}.")

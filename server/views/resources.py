@@ -9,10 +9,9 @@ document says `<document> foaf:primaryTopic <thing>`. The ontology has its own m
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -34,15 +33,14 @@ from kg.model.formats import Format
 from kg.model.iris import ACTIVITY_KINDS, KINDS, Iris, is_absolute_iri
 from kg.model.vocab import NG, NG_IRI, ONTOLOGY_IRI, PREFIXES, XSD, sparql_prefixes
 from kg.publish import describe as kd
-from kg.publish.activity import EVENTS_PER_PAGE, Activity, ActivityCache
+from kg.publish.activity import EVENTS_PER_PAGE, Activity
 from kg.publish.evidence import article_evidence, extraction_of
 from kg.publish.search import SearchCache
-from kg.publish.stats import OverviewCache
 from kg.publish.summary import summary
-from kg.publish.void import DUMP_NAME, DumpCache, VoidCache
+from kg.publish.void import DUMP_NAME, DumpCache
 from kg.publish.void_overview import void_overview
 from server.http import negotiation
-from server.http.protocol import BadRequest, NotFound
+from server.http.protocol import BadRequest, NotFound, page_number
 from server.state import state
 from server.views.chart import months_svg
 from server.views.picture import neighbourhood_svg
@@ -62,8 +60,6 @@ ENTITY_FORMATS: tuple[Format, ...] = (*DOCUMENT_FORMATS, *DATASET_FORMATS)
 HTML_EXT = "html"
 _DOC_EXT = re.compile(r"^(?P<slug>.+?)\.(?P<ext>html|ttl|jsonld|nt|rdf|trig|nq)$")
 _SEARCH = SearchCache()
-# Per query engine (so per app and store), dropped with it: an id() could be reused.
-_PAGE_CACHES: weakref.WeakKeyDictionary[object, PageCaches] = weakref.WeakKeyDictionary()
 _DUMPS: dict[int, DumpCache] = {}
 GROUP_ORDER = (str(NG.agent), str(NG.recipient), str(NG.target), str(NG.participant),
                str(NG.mediator), str(NG.carrier), str(NG.location), str(NG.about), str(NG.date))
@@ -165,25 +161,6 @@ def _version() -> object:
     return (id(ng.store), ng.engine.version)
 
 
-class PageCaches(NamedTuple):
-    """What pages count over the whole store, kept per data version (kg.publish.refresh)."""
-
-    activity: ActivityCache  # an entity's events
-    overview: OverviewCache  # the home page's figures
-    void: VoidCache  # the VoID description's
-
-
-def _caches() -> PageCaches:
-    """The page caches of this app's engine."""
-    engine = state().engine
-    found = _PAGE_CACHES.get(engine)
-    if found is None:
-        store = engine.store
-        made = PageCaches(ActivityCache(store), OverviewCache(store), VoidCache(store, iris()))
-        found = _PAGE_CACHES.setdefault(engine, made)
-    return found
-
-
 @blueprint.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {"link": link, "page_url": page_url, "short_name": kd.short_name,
@@ -261,7 +238,7 @@ def resource(kind: str, slug: str) -> Response:
         return response
     fmt = None if match["ext"] == HTML_EXT else formats.by_name(match["ext"])
     store = state().store
-    activity = _caches().activity.get(iri, state().engine.version)
+    activity = state().caches.activity.get(iri, state().engine.version)
     paging = Paging.of_request(activity)
     # The RDF carries the role statements of the page's events; the HTML shows them as a timeline.
     events = activity.page(paging.page) if paging.only is None and fmt is not None else ()
@@ -303,12 +280,10 @@ class Paging:
         :raises BadRequest: when ?page= is no positive whole number or ?property= no IRI.
         """
         only = request.args.get("property") or None
-        text = request.args.get("page", "1")
-        if not text.isdigit() or int(text) < 1:
-            raise BadRequest(f"?page={text}: a page is a whole number from 1, as in ?page=2.")
+        page = page_number(request.args.get("page"))
         if only is not None and not is_absolute_iri(only):
             raise BadRequest(f"?property={only}: name the property by its full IRI.")
-        return cls(only, int(text))
+        return cls(only, page)
 
     def check(self, desc: kd.Description, activity: Activity) -> None:
         """:raises NotFound: when the page is past the last one."""
@@ -498,7 +473,7 @@ def graph(rest: str) -> Response:
 @blueprint.route("/")
 def home() -> str:
     """What the graph holds, the latest articles and events, search, and where to go next."""
-    figures = _caches().overview.get(state().engine.version)  # once per data version
+    figures = state().caches.overview.get(state().engine.version)  # once per data version
     stats, articles, events = figures.stats, figures.articles, figures.events
     return render_template(
         "home.html",
@@ -551,7 +526,7 @@ def void() -> Response:
     chosen = negotiate_document()
     host = request.host_url
     document = host + ".well-known/void"
-    triples = _caches().void.get(state().engine.version, document=document, endpoint=host + "sparql",
+    triples = state().caches.void.get(state().engine.version, document=document, endpoint=host + "sparql",
                                  dump=host + "dumps/" + DUMP_NAME)
     if isinstance(chosen, Format):
         response = _rdf_response(triples, chosen)
