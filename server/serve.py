@@ -9,6 +9,7 @@ from dataclasses import fields
 from typing import Any
 
 from kg.config import Settings, env_name
+from kg.publish.void import DUMP_NAME
 from kg.store.serving import ServerNotice, announce, withdraw
 
 # One HTTP process (settings.http_threads threads): it owns the read-write store (an on-disk
@@ -88,7 +89,8 @@ def app_from_environment() -> Any:
     notice = None
     if state.store.path is not None:
         # Other `kg` commands find the server here and write through it (kg.store.serving).
-        notice = announce(state.store.path, f"http://{_local_address(settings.host)}:{settings.port}/sparql")
+        here = f"http://{_local_address(settings.host)}:{settings.port}"
+        notice = announce(state.store.path, f"{here}/sparql", dump=f"{here}/dumps/{DUMP_NAME}")
         state.owner_token = notice.token
     atexit.register(_close, state, notice)
     return app

@@ -74,6 +74,9 @@ def test_reading_commands_work_while_serving(served) -> None:
     assert query.returncode == 0 and json.loads(query.stdout) is True
     export = kg(folder, "export", "--format", "nquads")
     assert export.returncode == 0 and "<https://w3id.org/newsgraph/graph/ontology>" in export.stdout
+    # The whole dataset, read from the server's dump in one request.
+    count = kg(folder, "query", "--format", "csv", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    assert len(export.stdout.splitlines()) == int(count.stdout.split()[-1])
     assert kg(folder, "validate").returncode in (0, 1)  # it ran: 1 only means the data does not conform
 
 

@@ -41,7 +41,8 @@ def open_store(
     server = running_server(location) if through_server and location != ":memory:" else None
     if server is not None:
         return RemoteStore(f"sparql+{server.endpoint}", read_only=read_only, timeout=timeout,
-                           token=server.token, notice_file=str(Path(location) / NOTICE_NAME))
+                           token=server.token, notice_file=str(Path(location) / NOTICE_NAME),
+                           dump_url=server.dump)
     return Store(location, read_only=read_only)
 
 

@@ -25,11 +25,12 @@ class ServerNotice:
     endpoint: str
     token: str
     pid: int
+    dump: str | None = None  # the URL of the whole dataset as gzipped N-Quads, if it offers one
 
 
-def announce(store_path: str | Path, endpoint: str) -> ServerNotice:
+def announce(store_path: str | Path, endpoint: str, *, dump: str | None = None) -> ServerNotice:
     """Write this process's notice into the store folder (replacing a stale one) and return it."""
-    notice = ServerNotice(endpoint, secrets.token_urlsafe(32), os.getpid())
+    notice = ServerNotice(endpoint, secrets.token_urlsafe(32), os.getpid(), dump)
     target = Path(store_path) / NOTICE_NAME
     partial = target.with_name(f".{NOTICE_NAME}.{notice.pid}")
     # Created 0600 from the start: the token is never readable by others, not even briefly.
@@ -59,7 +60,9 @@ def running_server(store_path: str | Path, *, require_alive: bool = True) -> Ser
         if info.st_uid != os.getuid() or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             return None
         fields = json.loads(path.read_text(encoding="utf-8"))
-        notice = ServerNotice(str(fields["endpoint"]), str(fields["token"]), int(fields["pid"]))
+        dump = fields.get("dump")
+        notice = ServerNotice(str(fields["endpoint"]), str(fields["token"]), int(fields["pid"]),
+                              None if dump is None else str(dump))
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if require_alive and not _is_running(notice.pid):
