@@ -5,10 +5,12 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import socket
 from dataclasses import fields
 from typing import Any
 
 from kg.config import Settings, env_name
+from kg.errors import ConfigError
 from kg.publish.void import DUMP_NAME
 from kg.store.serving import ServerNotice, announce, withdraw
 
@@ -42,6 +44,8 @@ def run(settings: Settings) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    check_address(settings.host, settings.port)
+
     # The worker must start as a fresh interpreter, not a fork: `kg serve` has used the
     # store in this process, and RocksDB's background threads do not survive a fork, so in
     # a forked worker the first flush after a write (a checkpoint's) waited for ever.
@@ -61,6 +65,33 @@ def run(settings: Settings) -> None:
         respawn_failed_workers=True,
     )
     server.serve()
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse an address this server cannot have to itself, before Granian starts.
+
+    Granian binds with SO_REUSEPORT, so a second `kg serve` on a port already served would
+    start without a word and the kernel would share the requests between the two stores.
+    :raises ConfigError: naming the host or port and what to do.
+    """
+    if not 0 < port < 65536:
+        raise ConfigError(f"port {port}: give a port from 1 to 65535 (--port, NEWSGRAPH_PORT)")
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise ConfigError(
+            f"host {host!r}: not an address to listen on ({exc.strerror}); give an address of this "
+            "machine, e.g. --host 127.0.0.1 (or 0.0.0.0 for every interface)"
+        ) from None
+    with socket.socket(family, kind) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed server's TIME_WAIT is no owner
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {host}:{port}: {exc.strerror}; is another `kg serve` (or another "
+                "server) on that port? Stop it or choose another --port"
+            ) from None
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:

@@ -61,11 +61,19 @@ def test_query_from_stdin_as_table(store: Path) -> None:
     assert "2" in result.stdout and "(1 row)" in result.stdout
 
 
-def test_malformed_query_exits_2_with_parser_message(store: Path) -> None:
+def test_malformed_query_exits_2_with_the_line_a_caret_and_a_hint(store: Path) -> None:
     result = kg(store, "query", "SELEKT * { ?s ?p ?o }")
     assert result.returncode == 2
-    assert result.stderr.startswith("kg: ") and "error" in result.stderr.lower()
+    assert result.stderr.startswith("kg: line 1, column ")
+    assert "\n  SELEKT * { ?s ?p ?o }\n" in result.stderr and "  ^" in result.stderr
+    assert "did you mean SELECT?" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_query_knows_the_well_known_prefixes_as_the_endpoint_does(store: Path) -> None:
+    result = kg(store, "query", "--format", "csv", "SELECT ?a { ?a a ng:Article ; rdfs:label ?l }")
+    assert result.returncode == 0, result.stderr
+    assert "https://w3id.org/newsgraph/id/article/" in result.stdout
 
 
 def test_export_nquads_parses_back(store: Path) -> None:
@@ -140,3 +148,10 @@ def test_query_refuses_a_service_outside_the_allowlist(store: Path) -> None:
     result = kg(store, "query", "SELECT * { SERVICE <http://169.254.169.254/sparql> { ?s ?p ?o } }")
     assert result.returncode == 2
     assert "169.254.169.254" in result.stderr and "NEWSGRAPH_ALLOWED_SERVICES" in result.stderr
+
+
+def test_ingest_of_a_folder_without_facts_files_says_so(store: Path, tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("no facts here")
+    result = kg(store, "ingest", str(tmp_path))
+    assert result.returncode == 2
+    assert "no facts files (.yaml, .yml) or article texts (.txt)" in result.stderr

@@ -142,6 +142,9 @@ def ingest(ctx: _Context, paths: tuple[Path, ...], strict: bool) -> None:
     # Every text is read before anything is written: an unreadable one stops the command (exit 2).
     texts = read_texts(text_paths, ctx.settings.max_article_bytes)
     files = facts_files([p for p in paths if p not in text_paths])
+    if not files and not texts:
+        _fail(f"no facts files (.yaml, .yml) or article texts (.txt) in {', '.join(map(str, paths))}; "
+              "name the files, or a folder that holds them")
     store = ctx.store()
     started = time.perf_counter()
     ingestor = Ingestor(store, ctx.iris, strict=strict)
@@ -250,12 +253,22 @@ def query(ctx: _Context, sparql: str | None, query_file: Any, output_format: str
 
     if (sparql is None) == (query_file is None):
         _fail("give the query either as an argument or with --file")
+    from kg.errors import QuerySyntaxError
     from kg.query.federation import call_services
+    from kg.query.syntax_help import explain, with_known_prefixes
 
-    text = sparql if sparql is not None else query_file.read()
-    # The same SERVICE policy as the endpoint: allowlist, time limit, our User-Agent.
+    original = sparql if sparql is not None else query_file.read()
+    # As on the endpoint: the well-known prefixes predeclared, errors with the line and a
+    # caret, and the same SERVICE policy (allowlist, time limit, our User-Agent).
+    text, added = with_known_prefixes(original)
     text = call_services(text, ctx.settings)
-    result = ctx.store().query(text, union_default_graph=ctx.settings.union_default_graph)
+    store = ctx.store()
+    try:
+        result = store.query(text, union_default_graph=ctx.settings.union_default_graph)
+    except QuerySyntaxError as exc:
+        if isinstance(store, RemoteStore):
+            raise  # a server's message, explained there if it is ours
+        raise QuerySyntaxError(explain(original, str(exc), added)) from None
     write_result(result, output_format, sys.stdout)
 
 
