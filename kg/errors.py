@@ -65,6 +65,10 @@ class FactsError(KgError):
         return (FactsError, (self.path, self.problems))
 
 
+class SourceFormatError(KgError):
+    """An input file is not of the kind its command reads (a CSV of labels given as GDELT)."""
+
+
 class ArticleNotFoundError(KgError):
     """No article is stored under an id that was asked for."""
 

@@ -240,3 +240,22 @@ def test_the_cli_imports_reports_and_exits_1_on_rejected_rows(tmp_path: Path) ->
     assert "events/s" in result.stdout and "triples/s" in result.stdout
     again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert again.returncode == 1 and "1 chunk(s) already imported (20 event(s)" in again.stdout
+
+
+def test_a_file_that_is_no_gdelt_is_refused_in_one_line_before_anything_is_written(tmp_path: Path) -> None:
+    good = tmp_path / "good.tsv"
+    good.write_text("\n".join((GDELT / "gdelt2_export_20170101073000.tsv").read_text(
+        encoding="utf-8").splitlines()[:5]) + "\n", encoding="utf-8")
+    labels = GDELT / "gdelt2_events_column_labels.csv"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_")}
+    store = tmp_path / "store"
+    command = [sys.executable, "-m", "kg.cli", "--store", str(store), "import", "gdelt", str(good), str(labels)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2
+    [message] = [line for line in result.stderr.splitlines() if line.startswith("kg: ")]
+    assert f"{labels} does not look like a GDELT file" in message
+    assert result.stderr.count(str(labels)) == 1  # one line, not one per row
+    asked = subprocess.run([sys.executable, "-m", "kg.cli", "--store", str(store), "query", "--format", "csv",
+                            "SELECT (COUNT(*) AS ?n) { ?e ng:gdeltEventId ?id }"],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert asked.stdout.split()[-1] == "0"  # the good file was not imported either

@@ -37,6 +37,7 @@ from kg.ingest.sources.gdelt import (
     GdeltMention,
     Geo,
     RowError,
+    check_gdelt_file,
     open_text,
     parse_fields,
     read_fields,
@@ -404,11 +405,17 @@ class GdeltImporter:
     def import_files(
         self, paths: Iterable[Path], on_rows: Callable[[int], None] | None = None
     ) -> GdeltSummary:
-        """Import every file; rows that do not parse or map are reported in the summary."""
+        """Import every file; rows that do not parse or map are reported in the summary.
+
+        :raises SourceFormatError: when a file is no GDELT file at all (checked before any is read).
+        """
+        files = [Path(p) for p in paths]
+        for path in files:
+            check_gdelt_file(path)
         summary = GdeltSummary()
         summary.graphs_dropped = drop_unfinished_writes(self.store, self.iris)
-        for path in paths:
-            self.import_file(Path(path), summary, on_rows)
+        for path in files:
+            self.import_file(path, summary, on_rows)
         return summary
 
     def import_file(

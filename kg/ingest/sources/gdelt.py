@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from kg.errors import SourceFormatError
 from kg.ingest.sources import RowError
 
 EVENT_FORMATS = {61: "2.0", 58: "1.0", 57: "1.0-backfile"}
@@ -171,6 +172,31 @@ def _split_tsv(line: str) -> list[str]:
 def _chain(first: str, rest: IO[str]) -> Iterator[str]:
     yield first
     yield from rest
+
+
+SNIFFED_ROWS = 20
+
+
+def check_gdelt_file(path: Path) -> None:
+    """Refuse a file none of whose first rows is a GDELT event or mention, before any is read.
+
+    :raises SourceFormatError: naming the file and what its first row is instead.
+    """
+    name = str(path)
+    first: RowError | None = None
+    for number, (line, fields) in enumerate(read_fields(path)):
+        record = parse_fields(name, line, fields)
+        if not isinstance(record, RowError):
+            return
+        first = first or record
+        if number + 1 >= SNIFFED_ROWS:
+            break
+    if first is not None:
+        raise SourceFormatError(
+            f"{name} does not look like a GDELT file: none of its first rows reads as an event or a "
+            f"mention (line {first.line}: {first.reason}); give a GDELT 1.0 or 2.0 events export, "
+            "or a 2.0 mentions file, tab-separated as GDELT publishes them"
+        )
 
 
 def _looks_like_header(fields: list[str]) -> bool:
