@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing
 import os
 import socket
@@ -45,6 +46,9 @@ def run(settings: Settings) -> None:
     from granian.constants import Interfaces
 
     check_address(settings.host, settings.port)
+    # Granian warns of "quite high" thread counts over 2 x cores + 1: ours spend their time
+    # waiting for query worker processes, so the warning, shown on every start, is not ours.
+    logging.getLogger("_granian").addFilter(lambda record: "quite high" not in record.getMessage())
 
     # The worker must start as a fresh interpreter, not a fork: `kg serve` has used the
     # store in this process, and RocksDB's background threads do not survive a fork, so in
@@ -57,6 +61,7 @@ def run(settings: Settings) -> None:
         address=settings.host,
         port=settings.port,
         interface=Interfaces.WSGI,
+        websockets=False,  # WSGI has none; said so, Granian logs a line on every start
         workers=1,
         blocking_threads=settings.http_threads,
         backlog=1024,

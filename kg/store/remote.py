@@ -157,8 +157,9 @@ class RemoteStore(StoreBase):
             raise StoreError(f"cannot reach the remote store at {url}: {exc}{how}") from exc
 
     def _stale_notice(self) -> str:
-        return (f"this server was found in {self._notice_file}; if no `kg serve` holds the store "
-                "any more, remove that file")
+        return (f"this server was found in {self._notice_file}. If it stopped, run the command "
+                "again: what went in is whole, and an import skips it. If no `kg serve` holds "
+                "the store any more, remove that file")
 
     def _dataset_fields(
         self, union_default_graph: bool, default_graphs: list[str] | None,
