@@ -134,3 +134,18 @@ def test_an_owners_chunked_body_is_read_whole(served) -> None:
     count = requests.get(server.sparql, params={"query": (
         "SELECT (COUNT(*) AS ?n) { GRAPH <http://example.org/chunked> { ?s ?p ?o } }")}, timeout=30)
     assert count.json()["results"]["bindings"][0]["n"]["value"] == "1000"
+
+
+def test_init_and_import_news_while_serving(served) -> None:
+    server, folder = served
+    init = kg(folder, "init")
+    assert init.returncode == 0, init.stderr
+    assert "seed article(s) loaded" in init.stdout
+    corpus = folder / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "world/served", "title": "Talks while serving", "text": TEXT}) + "\n")
+    imported = kg(folder, "import", "news", str(corpus))
+    assert imported.returncode == 0, imported.stderr
+    page = requests.get(server.url + "/id/article/world--served.ttl", timeout=30)
+    assert page.status_code == 200
+    again = kg(folder, "import", "news", str(corpus))
+    assert "1 already imported with the same text, skipped" in again.stdout
