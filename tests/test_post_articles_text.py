@@ -88,3 +88,16 @@ def test_bad_bodies_are_400_saying_what_is_wrong(client, body: str, content_type
 def test_a_multipart_form_without_facts_is_400(client) -> None:
     answer = client.post("/articles", headers=AUTH, data={"text": TEXT})
     assert answer.status_code == 400 and "'facts'" in answer.get_data(as_text=True)
+
+
+def test_posting_an_article_again_replaces_it_with_200(client) -> None:
+    def post(text: str):
+        return client.post("/articles", headers=AUTH, content_type="application/json",
+                           data=json.dumps({"facts": FACTS, "text": text}))
+
+    first = post(TEXT)
+    assert first.status_code == 201 and first.headers["Location"].endswith("/id/article/test-1")
+    second = post(TEXT + " A second sentence.")
+    assert second.status_code == 200, second.get_data(as_text=True)
+    assert second.headers["Content-Location"].endswith("/id/article/test-1")
+    assert stored_text(client) == TEXT + " A second sentence."

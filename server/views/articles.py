@@ -7,10 +7,13 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from kg.ingest.facts_quads import ArticleQuads
+from kg.ingest.sources.facts_yaml import parse_facts
 from kg.ingest.sources.news_text import decode_article
 from kg.ingest.writer import Ingestor, delete_articles
 from kg.model import formats
 from kg.model.iris import Iris
+from kg.store import AnyStore
 from server.http.protocol import BadRequest, UnsupportedMediaType, media_type_of
 from server.state import state
 from server.views.resources import page_url
@@ -31,10 +34,13 @@ def post_article() -> Response:
     ng.require_writer(request.headers.get("Authorization"))
     facts, text = _facts_and_text(ng.settings.max_article_bytes)
     iris = Iris(ng.settings.base_iri)
-    # Checked and mapped before anything is written; written in one transaction.
-    article = ng.engine.write(
-        lambda store: Ingestor(store, iris).ingest_text(facts, "request body", article_text=text)
-    )
+
+    def write(store: AnyStore) -> tuple[bool, ArticleQuads]:
+        # Checked and mapped before anything is written; written in one transaction.
+        replaced = store.has_graph(iris.article_graph(parse_facts(facts, "request body").article.id))
+        return replaced, Ingestor(store, iris).ingest_text(facts, "request body", article_text=text)
+
+    replaced, article = ng.engine.write(write)
     iri = iris.article(article.article_id)
     body = {
         "article": iri,
@@ -43,9 +49,11 @@ def post_article() -> Response:
         "triples": article.triple_count,
         "warnings": article.warnings,  # written, but perhaps not as meant (as `kg ingest` warns)
     }
+    # 201 for a new article, 200 for one that replaces the article of the same id.
+    where = "Content-Location" if replaced else "Location"
     return Response(
-        json.dumps(body) + "\n", status=201, mimetype=formats.JSON,
-        headers={"Location": page_url(iri) or iri},
+        json.dumps(body) + "\n", status=200 if replaced else 201, mimetype=formats.JSON,
+        headers={where: page_url(iri) or iri},
     )
 
 
