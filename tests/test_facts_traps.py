@@ -194,3 +194,26 @@ def test_a_generated_relation_label_keeps_the_parties_capitals(gazetteer: Gazett
     relation = NamedNode(IRIS.entity("relation", "china-iran-partnership"))
     labels = {o.value for s, p, o in graph(mapped(text, gazetteer)) if s == relation and p == RDFS.label}
     assert labels == {"Partnership between China and Iran"}
+
+
+def test_a_value_of_the_wrong_shape_is_named_in_words_with_an_example() -> None:
+    from kg.ingest.sources.facts_yaml import parse_facts
+
+    text = ("article: {id: Bad_Id, title: T, language: english, url: 'not a url'}\n"
+            "facts:\n  - {key: m, type: Meeting, label: L, participant: Brazil}\n")
+    with pytest.raises(FactsError) as caught:
+        parse_facts(text, "shapes.yaml")
+    problems = caught.value.problems
+    assert "article, field 'id': 'Bad_Id' is not lower-case letters and digits joined by single or " \
+           "double hyphens, as in world--g7-summit" in problems
+    assert "article, field 'language': 'english' is not a language tag, as in en or pt-BR" in problems
+    assert any(p.startswith("article, field 'url': 'not a url' is not an absolute http(s) URL") for p in problems)
+    assert "fact 1 (key 'm'), field 'participant': give a list, even of one, as in [Brazil]" in problems
+    assert not any("String should match pattern" in p for p in problems)
+
+
+def test_an_article_id_of_thousands_of_characters_is_refused() -> None:
+    from kg.ingest.sources.facts_yaml import parse_facts
+
+    with pytest.raises(FactsError, match="field 'id'"):
+        parse_facts(f"article: {{id: {'a' * 3000}, title: T}}\nfacts: []\n", "long.yaml")

@@ -15,10 +15,23 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from kg.model.iris import ARTICLE_ID_PATTERN, is_absolute_iri
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-ArticleId = Annotated[str, Field(pattern=ARTICLE_ID_PATTERN)]
-EntityKey = Annotated[str, Field(pattern=r"^[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Qid = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]
+# What each pattern of the format asks for, in words: error messages say it with an example.
+PATTERN_WORDS: dict[str, str] = {}
+
+
+def _pattern(regex: str, words: str) -> str:
+    PATTERN_WORDS[regex] = words
+    return regex
+
+
+Slug = Annotated[str, Field(pattern=_pattern(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "lower-case letters and digits joined by hyphens, as in vladimir-putin"))]
+ArticleId = Annotated[str, Field(max_length=200, pattern=_pattern(
+    ARTICLE_ID_PATTERN, "lower-case letters and digits joined by single or double hyphens, as in "
+    "world--g7-summit"))]
+EntityKey = Annotated[str, Field(pattern=_pattern(
+    r"^[a-z]+/[a-z0-9]+(?:-[a-z0-9]+)*$", "a kind and a slug, as in person/jane-doe"))]
+Qid = Annotated[str, Field(pattern=_pattern(r"^Q[1-9][0-9]*$", "a Wikidata id, as in Q42"))]
 Ref = Annotated[str, Field(min_length=1, description="an entity key such as state/iran, or a name")]
 Refs = list[Ref]
 # What RFC 3987 keeps out of an IRI, to name it in the message.
@@ -83,8 +96,10 @@ class ArticleMeta(_Model):
         description="left out when unknown: the graph says so, and relative dates cannot be read",
     )
     extracted_by: ExtractedBy | None = None
-    language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    language: str = Field(default="en", pattern=_pattern(
+        r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", "a language tag, as in en or pt-BR"))
+    url: str | None = Field(default=None, pattern=_pattern(
+        r"^https?://\S+$", "an absolute http(s) URL without spaces, as in https://example.org/story"))
     text_file: str | None = Field(
         default=None, description="the article text, relative to this file, for evidence checks"
     )
@@ -156,7 +171,9 @@ class EventFact(FactBase):
         "file defines (by its label, key or fact key)",
     )
     location: Ref | None = Field(default=None, description="a place before a state of the same name")
-    cameo: str | None = Field(default=None, pattern=r"^[0-9]{2,4}$")
+    cameo: str | None = Field(
+        default=None, pattern=_pattern(r"^[0-9]{2,4}$", "a CAMEO code of 2 to 4 digits, as in 040")
+    )
 
     @property
     def types(self) -> list[str]:
@@ -202,7 +219,8 @@ class AgreementFact(FactBase):
     parties: Refs = Field(min_length=2)
     signed: DateText | None = None
     in_force: DateText | None = None
-    term: str | None = Field(default=None, pattern=r"^P(\d+Y)?(\d+M)?(\d+D)?$")
+    term: str | None = Field(default=None, pattern=_pattern(
+        r"^P(\d+Y)?(\d+M)?(\d+D)?$", "a duration in years, months and days, as in P20Y or P1Y6M"))
 
 
 class RelationFact(FactBase):

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from kg.errors import FactsError
 from kg.model.facts import (
+    PATTERN_WORDS,
     AgreementFact,
     ArticleFacts,
     ArticleMeta,
@@ -121,6 +122,12 @@ def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
         close = difflib.get_close_matches(field, names, n=1)
         hint = f"did you mean {close[0]!r}?" if close else "check its spelling against the facts format"
         message = f"unknown field ({hint})"
+    elif error["type"] == "string_pattern_mismatch" and error["ctx"]["pattern"] in PATTERN_WORDS:
+        message = f"{error['input']!r} is not {PATTERN_WORDS[error['ctx']['pattern']]}"
+    elif error["type"] == "value_error":
+        message = message.removeprefix("Value error, ")
+    elif error["type"] == "list_type" and isinstance(error.get("input"), str):
+        message = f"give a list, even of one, as in [{error['input']}]"
     elif error["type"] == "union_tag_invalid":
         tag = str(error.get("ctx", {}).get("tag", ""))
         kinds = ("event", "tenure", "agreement", "relation")
