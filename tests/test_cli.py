@@ -155,3 +155,9 @@ def test_ingest_of_a_folder_without_facts_files_says_so(store: Path, tmp_path: P
     result = kg(store, "ingest", str(tmp_path))
     assert result.returncode == 2
     assert "no facts files (.yaml, .yml) or article texts (.txt)" in result.stderr
+
+
+@pytest.mark.parametrize("output_format", ["xml", "json", "csv", "tsv"])
+def test_query_output_ends_with_a_newline(store: Path, output_format: str) -> None:
+    result = kg(store, "query", "--format", output_format, "SELECT (1 AS ?x) {}")
+    assert result.returncode == 0 and result.stdout.endswith("\n")

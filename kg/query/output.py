@@ -19,7 +19,7 @@ def write_result(result: object, output_format: str, out: IO[str]) -> None:
         fmt = formats.by_name("turtle" if output_format == "table" else output_format)
         if fmt is None or fmt.rdf is None:
             fmt = formats.by_name("turtle")
-        out.write(ox.serialize(result, format=fmt.rdf, prefixes=_prefixes()).decode("utf-8"))
+        _write_lines(out, ox.serialize(result, format=fmt.rdf, prefixes=_prefixes()).decode("utf-8"))
         return
     if output_format == "table":
         _write_table(result, out)
@@ -27,7 +27,12 @@ def write_result(result: object, output_format: str, out: IO[str]) -> None:
     fmt = formats.by_name(output_format)
     if fmt is None or fmt.results is None:
         fmt = formats.by_name("json")
-    out.write(result.serialize(format=fmt.results).decode("utf-8"))  # type: ignore[attr-defined]
+    _write_lines(out, result.serialize(format=fmt.results).decode("utf-8"))  # type: ignore[attr-defined]
+
+
+def _write_lines(out: IO[str], text: str) -> None:
+    # A terminal's prompt goes on a line of its own: XML and JSON results end without one.
+    out.write(text if text.endswith("\n") or not text else text + "\n")
 
 
 def _prefixes() -> dict[str, str]:
