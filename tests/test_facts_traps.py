@@ -217,3 +217,17 @@ def test_an_article_id_of_thousands_of_characters_is_refused() -> None:
 
     with pytest.raises(FactsError, match="field 'id'"):
         parse_facts(f"article: {{id: {'a' * 3000}, title: T}}\nfacts: []\n", "long.yaml")
+
+
+def test_a_repeated_key_is_said_in_the_same_run_as_other_mistakes() -> None:
+    from kg.ingest.sources.facts_yaml import parse_facts
+
+    text = ("article: {id: twice, title: T}\nfacts:\n"
+            "  - {key: m, type: Meeting, label: L, participant: Brazil}\n"
+            "  - {key: m, type: Meeting, label: L2, participant: [Brazil, Iran]}\n")
+    with pytest.raises(FactsError) as caught:
+        parse_facts(text, "twice.yaml")
+    assert caught.value.problems == [
+        "fact 1 (key 'm'), field 'participant': give a list, even of one, as in [Brazil]",
+        "facts: fact key 'm' is used twice",
+    ]

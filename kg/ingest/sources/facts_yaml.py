@@ -93,7 +93,18 @@ def facts_from_mapping(data: Any, name: str) -> ArticleFacts:
     try:
         return ArticleFacts.model_validate(data)
     except ValidationError as exc:
-        raise FactsError(name, [_describe(err, data) for err in exc.errors()]) from exc
+        problems = [_describe(err, data) for err in exc.errors()]
+        # The model checks keys only once every fact is valid: say it now, in the same run.
+        problems += [p for p in _repeated_keys(data) if p not in problems]
+        raise FactsError(name, problems) from exc
+
+
+def _repeated_keys(data: dict[str, Any]) -> list[str]:
+    """'fact key 'x' is used twice' for each key the raw facts repeat."""
+    facts = data.get("facts")
+    keys = [f.get("key") for f in facts if isinstance(f, dict)] if isinstance(facts, list) else []
+    repeated = sorted({k for k in keys if isinstance(k, str) and keys.count(k) > 1})
+    return [f"facts: fact key {key!r} is used twice" for key in repeated]  # as the model says it
 
 
 def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
