@@ -352,8 +352,9 @@ class ProcessPoolEngine(QueryEngine):
         self._dir = Path(tempfile.mkdtemp(prefix=prefix, dir=location.parent))
         self._checkpoints: list[str] = []
         self._checkpoint_lock = threading.Lock()
+        self._making_lock = threading.Lock()  # one checkpoint made at a time
         self._busy: dict[int, _Worker] = {}
-        self._checkpoint()
+        self._current_checkpoint()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._closed = False
         starting = [self._spawn() for _ in range(self._size)]
@@ -372,14 +373,27 @@ class ProcessPoolEngine(QueryEngine):
         """Bytes one query may take in its worker."""
         return self._memory
 
-    def _checkpoint(self) -> None:
-        path = self._dir / f"v{self._version}"
-        self.store.backup(path)
-        with self._checkpoint_lock:
-            self._checkpoints.append(str(path))
+    def _current_checkpoint(self, worker: _Worker | None = None) -> str:
+        """The checkpoint of the current data version, made now if it is not yet; given to
+        worker (under the lock _collect takes, so it is never removed under the worker).
+
+        Made by the first query after a write, not by the write: a bulk write of many
+        requests (`kg load` through the server) makes one checkpoint, not one a request.
+        """
+        with self._making_lock:
+            path = str(self._dir / f"v{self._version}")
+            with self._checkpoint_lock:
+                made = bool(self._checkpoints) and self._checkpoints[-1] == path
+            if not made:
+                self.store.backup(path)
+            with self._checkpoint_lock:
+                if not made:
+                    self._checkpoints.append(path)
+                if worker is not None:
+                    worker.checkpoint = path
+            return path
 
     def _published(self) -> None:
-        self._checkpoint()
         self._collect()
 
     def _collect(self) -> None:
@@ -528,12 +542,13 @@ class ProcessPoolEngine(QueryEngine):
             raise QueryTimeoutError(
                 "every query worker stayed busy past the time limit; try again later"
             ) from None
-        with self._checkpoint_lock:
-            checkpoint = self._checkpoints[-1]
-        worker.checkpoint = checkpoint
         worker.started = time.monotonic()
         self._busy[id(worker)] = worker
-        return worker, checkpoint
+        try:
+            return worker, self._current_checkpoint(worker)
+        except BaseException:
+            self._release(worker)  # the checkpoint could not be made (a full disk): it is still free
+            raise
 
     def _execute(
         self, job: QueryJob, deadline: float
