@@ -11,8 +11,9 @@ from kg.config import Settings
 from kg.model.iris import Iris
 from kg.publish.activity import ActivityCache
 from kg.publish.instances import InstanceCache
+from kg.publish.search import SearchCache
 from kg.publish.stats import OverviewCache
-from kg.publish.void import VoidCache
+from kg.publish.void import DumpCache, VoidCache
 from kg.query.engine import QueryEngine
 from kg.store import AnyStore
 from server.http.auth import is_owner, require_writer
@@ -25,6 +26,8 @@ class PageCaches(NamedTuple):
     overview: OverviewCache  # the home page's figures
     void: VoidCache  # the VoID description's
     instances: InstanceCache  # a class page's sorted instances
+    search: SearchCache  # the label index of the search box
+    dumps: DumpCache  # the gzipped N-Quads of /dumps
 
 
 @dataclass
@@ -41,7 +44,8 @@ class Newsgraph:
     def __post_init__(self) -> None:
         store = self.store
         self.caches = PageCaches(ActivityCache(store), OverviewCache(store),
-                                 VoidCache(store, Iris(self.settings.base_iri)), InstanceCache(store))
+                                 VoidCache(store, Iris(self.settings.base_iri)), InstanceCache(store),
+                                 SearchCache(), DumpCache())
 
     def require_writer(self, authorization: str | None) -> None:
         """Let a write through with the write token or the owner's (server.http.auth)."""
@@ -52,8 +56,9 @@ class Newsgraph:
         return is_owner(authorization, self.owner_token)
 
     def close(self) -> None:
-        """Stop the query workers; the caller that opened the store closes it."""
+        """Stop the query workers and remove the dump files; the caller that opened the store closes it."""
         self.engine.close()
+        self.caches.dumps.close()
 
 
 def state() -> Newsgraph:

@@ -38,6 +38,13 @@ def kg(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120, env=env)
 
 
+def triples_in(server, graph: str) -> int:
+    """How many triples the server holds in one graph."""
+    answer = requests.get(server.sparql, timeout=30, params={
+        "query": f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"})
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
 def test_the_notice_is_the_owners_alone(served) -> None:
     server, folder = served
     notice = folder / "store" / NOTICE_NAME
@@ -88,9 +95,7 @@ def test_the_owner_writes_more_than_a_request_may_carry(served) -> None:
     assert big.stat().st_size > LIMIT
     result = kg(folder, "load", "--graph", "http://example.org/big", str(big))
     assert result.returncode == 0, result.stderr
-    count = requests.get(server.sparql, params={"query": (
-        "SELECT (COUNT(*) AS ?n) { GRAPH <http://example.org/big> { ?s ?p ?o } }")}, timeout=30)
-    assert count.json()["results"]["bindings"][0]["n"]["value"] == "1000"
+    assert triples_in(server, "http://example.org/big") == 1000
 
 
 def test_others_still_cannot_write(served) -> None:
@@ -131,9 +136,7 @@ def test_an_owners_chunked_body_is_read_whole(served) -> None:
     answer = requests.post(server.sparql, data=chunks, timeout=60, headers={
         "Authorization": f"Bearer {token}", "Content-Type": "application/sparql-update"})
     assert answer.status_code == 204, answer.text
-    count = requests.get(server.sparql, params={"query": (
-        "SELECT (COUNT(*) AS ?n) { GRAPH <http://example.org/chunked> { ?s ?p ?o } }")}, timeout=30)
-    assert count.json()["results"]["bindings"][0]["n"]["value"] == "1000"
+    assert triples_in(server, "http://example.org/chunked") == 1000
 
 
 def test_init_and_import_news_while_serving(served) -> None:

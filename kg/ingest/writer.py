@@ -156,7 +156,15 @@ class Ingestor:
         it as `kg ingest` checks it against the file a text_file names.
         :raises FactsError: when it is malformed; nothing is written then.
         """
-        facts = parse_facts(text, name)
+        return self.ingest_facts(parse_facts(text, name), name, article_text=article_text)
+
+    def ingest_facts(
+        self, facts: ArticleFacts, name: str, *, article_text: str | None = None
+    ) -> ArticleQuads:
+        """Check and write one article's facts, read already (see ingest_text).
+
+        :raises FactsError: when they cannot be mapped; nothing is written then.
+        """
         if article_text is None and facts.article.text_file:
             raise FactsError(name, [
                 f"article, field 'text_file': the facts name the text {facts.article.text_file!r}, "

@@ -149,8 +149,8 @@ class DumpCache:
     """The whole dataset as gzipped N-Quads in a folder, regenerated when the version changes."""
 
     def __init__(self, directory: str | Path | None = None) -> None:
-        self._dir = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="newsgraph-dumps-"))
-        self._dir.mkdir(parents=True, exist_ok=True)
+        self._given = Path(directory) if directory else None
+        self._dir: Path | None = None  # made by the first dump: most apps never write one
         self._lock = threading.Lock()
         self._version: object = None
         self._path: Path | None = None
@@ -160,6 +160,9 @@ class DumpCache:
         with self._lock:
             if self._path is not None and self._version == version and self._path.exists():
                 return self._path
+            if self._dir is None:
+                self._dir = self._given or Path(tempfile.mkdtemp(prefix="newsgraph-dumps-"))
+                self._dir.mkdir(parents=True, exist_ok=True)
             target = self._dir / f"{os.getpid()}-{abs(hash(version))}-{DUMP_NAME}"
             partial = target.with_suffix(".partial")
             # Written aside then renamed, so a reader never sees half a dump.
@@ -173,7 +176,8 @@ class DumpCache:
 
     def close(self) -> None:
         """Remove the cached files."""
-        shutil.rmtree(self._dir, ignore_errors=True)
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
 
 
 def _fragment(iri: str) -> str:

@@ -35,10 +35,12 @@ def post_article() -> Response:
     facts, text = _facts_and_text(ng.settings.max_article_bytes)
     iris = Iris(ng.settings.base_iri)
 
+    parsed = parse_facts(facts, "request body")
+
     def write(store: AnyStore) -> tuple[bool, ArticleQuads]:
         # Checked and mapped before anything is written; written in one transaction.
-        replaced = store.has_graph(iris.article_graph(parse_facts(facts, "request body").article.id))
-        return replaced, Ingestor(store, iris).ingest_text(facts, "request body", article_text=text)
+        replaced = store.has_graph(iris.article_graph(parsed.article.id))
+        return replaced, Ingestor(store, iris).ingest_facts(parsed, "request body", article_text=text)
 
     replaced, article = ng.engine.write(write)
     iri = iris.article(article.article_id)

@@ -19,7 +19,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -35,9 +34,8 @@ from kg.model.vocab import NG, NG_IRI, ONTOLOGY_IRI, PREFIXES, XSD, sparql_prefi
 from kg.publish import describe as kd
 from kg.publish.activity import EVENTS_PER_PAGE, Activity
 from kg.publish.evidence import article_evidence, extraction_of
-from kg.publish.search import SearchCache
 from kg.publish.summary import summary
-from kg.publish.void import DUMP_NAME, DumpCache
+from kg.publish.void import DUMP_NAME
 from kg.publish.void_overview import void_overview
 from server.http import negotiation
 from server.http.protocol import BadRequest, NotFound, page_number
@@ -59,8 +57,6 @@ DATASET_FORMATS: tuple[Format, ...] = tuple(
 ENTITY_FORMATS: tuple[Format, ...] = (*DOCUMENT_FORMATS, *DATASET_FORMATS)
 HTML_EXT = "html"
 _DOC_EXT = re.compile(r"^(?P<slug>.+?)\.(?P<ext>html|ttl|jsonld|nt|rdf|trig|nq)$")
-_SEARCH = SearchCache()
-_DUMPS: dict[int, DumpCache] = {}
 GROUP_ORDER = (str(NG.agent), str(NG.recipient), str(NG.target), str(NG.participant),
                str(NG.mediator), str(NG.carrier), str(NG.location), str(NG.about), str(NG.date))
 # ng:involves is inferred from the roles and would repeat each of their rows: the RDF has it.
@@ -154,11 +150,6 @@ def _rounded(term: ox.Literal) -> str | None:
         return f"{float(term.value):.{_DECIMALS}f}"
     except ValueError:  # an ill-typed literal is shown as written
         return None
-
-
-def _version() -> object:
-    ng = state()
-    return (id(ng.store), ng.engine.version)
 
 
 @blueprint.app_context_processor
@@ -488,7 +479,7 @@ def home() -> str:
 
 def _search(q: str, limit: int) -> list[dict[str, Any]]:
     ng = state()
-    index = _SEARCH.index(ng.store, iris(), _version())
+    index = ng.caches.search.index(ng.store, iris(), ng.engine.version)
     return [
         {"iri": h.iri, "label": h.label, "matched": h.matched, "url": page_url(h.iri),
          "type": kd.short_name(h.type) if h.type else None}
@@ -546,8 +537,7 @@ def dump(name: str) -> Response:
     if name != DUMP_NAME:
         abort(404)
     ng = state()
-    cache = _DUMPS.setdefault(id(current_app._get_current_object()), DumpCache())  # type: ignore[attr-defined]
-    path = cache.path(ng.store, _version())
+    path = ng.caches.dumps.path(ng.store, ng.engine.version)
     # Served as a gzip file, not with Content-Encoding: clients keep the .nq.gz as it is.
     return send_file(path, mimetype=formats.GZIP, download_name=DUMP_NAME, max_age=0,
                      conditional=True, etag=True)
